@@ -1,0 +1,250 @@
+/**
+ * The only reader of the environment. Every setting is validated with zod at start-up; a bad or
+ * missing value stops the process with a message naming each offending key and how to fix it.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (fallback?: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim().replace(/\/+$/, '')))
+    .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), { message: 'must be an http(s) URL' });
+
+const intSetting = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer between ${min} and ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const EnvSchema = z.object({
+  NODE_ENV: optionalString,
+  PORT: intSetting(5000, 0, 65535),
+  PUBLIC_URL: url(),
+  DATA_DIR: optionalString,
+  DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be a postgres:// connection string',
+  }),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .optional()
+    .default('info'),
+  CITY_PROFILE: optionalString,
+
+  MESSENGER_PAGE_ID: optionalString,
+  MESSENGER_ACCESS_TOKEN: optionalString,
+  MESSENGER_APP_ID: optionalString,
+  MESSENGER_APP_SECRET: optionalString,
+  MESSENGER_VERIFY_TOKEN: optionalString,
+  MESSENGER_API_URL: url('https://graph.facebook.com'),
+  MESSENGER_WINDOW_HOURS: intSetting(24, 1, 24 * 7),
+
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_ID: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_ACCESS_TOKEN: optionalString,
+  ZALO_API_URL: url('https://openapi.zalo.me'),
+  ZALO_OAUTH_URL: url('https://oauth.zaloapp.com'),
+  ZALO_WINDOW_DAYS: intSetting(7, 1, 365),
+  ZALO_ZBS_TEMPLATE_STATUS_ID: optionalString,
+
+  GEOCODER_PROVIDER: z.string().optional().default('openstreetmap'),
+  GEOCODER_URL: url(),
+
+  PHOTO_MAX_BYTES: intSetting(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  PHOTO_DOWNLOAD_TIMEOUT_MS: intSetting(15000, 100, 120000),
+  DRAFT_IDLE_HOURS: intSetting(24, 1, 24 * 30),
+  WEBHOOK_BODY_LIMIT: z.string().optional().default('1mb'),
+  SIMULATOR: z.enum(['auto', 'on', 'off']).optional().default('auto'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface MessengerSettings {
+  /** true when real credentials are configured; false means the in-repo fake Graph API is used. */
+  readonly real: boolean;
+  readonly pageId: string;
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly accessToken: string;
+  readonly verifyToken: string;
+  readonly apiUrl: string;
+  readonly windowHours: number;
+}
+
+export interface ZaloSettings {
+  readonly real: boolean;
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly oaId: string;
+  readonly oaSecretKey: string;
+  readonly refreshToken: string | undefined;
+  readonly accessToken: string | undefined;
+  readonly apiUrl: string;
+  readonly oauthUrl: string;
+  readonly windowDays: number;
+  readonly zbsStatusTemplateId: string | undefined;
+}
+
+export interface Config {
+  readonly port: number;
+  /** Externally reachable origin of this app (no trailing slash); used for media and web view links. */
+  readonly publicUrl: string | undefined;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly logLevel: string;
+  readonly cityProfile: string;
+  readonly messenger: MessengerSettings;
+  readonly zalo: ZaloSettings;
+  readonly geocoder: { readonly provider: string; readonly url: string | undefined };
+  readonly photos: { readonly maxBytes: number; readonly downloadTimeoutMs: number };
+  readonly draftIdleHours: number;
+  readonly webhookBodyLimit: string;
+  /** Serve /simulator (and run the fakes) — on by default when a channel has no real credentials. */
+  readonly simulator: boolean;
+}
+
+/** Dev-only secrets used with the in-repo fakes; never valid against a real platform. */
+export const FAKE_SECRETS = {
+  messengerAppSecret: 'simulator-messenger-app-secret',
+  messengerAccessToken: 'simulator-page-token',
+  messengerVerifyToken: 'simulator-verify-token',
+  messengerPageId: '100000000000001',
+  messengerAppId: '200000000000002',
+  zaloAppId: '4107330921648205127',
+  zaloAppSecret: 'simulator-zalo-app-secret',
+  zaloOaId: '2950471185532601093',
+  zaloOaSecretKey: 'simulator-zalo-oa-secret-key',
+  zaloRefreshToken: 'simulator-refresh-token-0',
+} as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses a settings object (normally `process.env`). Throws {@link ConfigError} listing every bad key.
+ */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}; fix it in .env or the environment`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const mToken = e.MESSENGER_ACCESS_TOKEN;
+  const mSecret = e.MESSENGER_APP_SECRET;
+  const messengerReal = mToken !== undefined && mSecret !== undefined;
+  if ((mToken === undefined) !== (mSecret === undefined)) {
+    const missing = mToken === undefined ? 'MESSENGER_ACCESS_TOKEN' : 'MESSENGER_APP_SECRET';
+    problems.push(`${missing} is empty while the other Messenger credential is set; set both, or neither to use the simulator`);
+  }
+
+  const zaloKeys = ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY'] as const;
+  const zaloSet = zaloKeys.filter((k) => e[k] !== undefined);
+  const zaloHasToken = e.ZALO_REFRESH_TOKEN !== undefined || e.ZALO_ACCESS_TOKEN !== undefined;
+  const zaloReal = zaloSet.length === zaloKeys.length && zaloHasToken;
+  if ((zaloSet.length > 0 || zaloHasToken) && !zaloReal) {
+    const missing: string[] = zaloKeys.filter((k) => e[k] === undefined);
+    if (!zaloHasToken) missing.push('ZALO_REFRESH_TOKEN (or ZALO_ACCESS_TOKEN)');
+    problems.push(`${missing.join(', ')} empty while other Zalo credentials are set; set them all, or none to use the simulator`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const messenger: MessengerSettings = messengerReal
+    ? {
+        real: true,
+        pageId: e.MESSENGER_PAGE_ID ?? '',
+        appId: e.MESSENGER_APP_ID ?? '',
+        appSecret: mSecret!,
+        accessToken: mToken!,
+        verifyToken: e.MESSENGER_VERIFY_TOKEN ?? '',
+        apiUrl: e.MESSENGER_API_URL!,
+        windowHours: e.MESSENGER_WINDOW_HOURS,
+      }
+    : {
+        real: false,
+        pageId: e.MESSENGER_PAGE_ID ?? FAKE_SECRETS.messengerPageId,
+        appId: e.MESSENGER_APP_ID ?? FAKE_SECRETS.messengerAppId,
+        appSecret: FAKE_SECRETS.messengerAppSecret,
+        accessToken: FAKE_SECRETS.messengerAccessToken,
+        verifyToken: e.MESSENGER_VERIFY_TOKEN ?? FAKE_SECRETS.messengerVerifyToken,
+        apiUrl: e.MESSENGER_API_URL!,
+        windowHours: e.MESSENGER_WINDOW_HOURS,
+      };
+
+  const zalo: ZaloSettings = zaloReal
+    ? {
+        real: true,
+        appId: e.ZALO_APP_ID!,
+        appSecret: e.ZALO_APP_SECRET!,
+        oaId: e.ZALO_OA_ID ?? '',
+        oaSecretKey: e.ZALO_OA_SECRET_KEY!,
+        refreshToken: e.ZALO_REFRESH_TOKEN,
+        accessToken: e.ZALO_ACCESS_TOKEN,
+        apiUrl: e.ZALO_API_URL!,
+        oauthUrl: e.ZALO_OAUTH_URL!,
+        windowDays: e.ZALO_WINDOW_DAYS,
+        zbsStatusTemplateId: e.ZALO_ZBS_TEMPLATE_STATUS_ID,
+      }
+    : {
+        real: false,
+        appId: FAKE_SECRETS.zaloAppId,
+        appSecret: FAKE_SECRETS.zaloAppSecret,
+        oaId: FAKE_SECRETS.zaloOaId,
+        oaSecretKey: FAKE_SECRETS.zaloOaSecretKey,
+        refreshToken: FAKE_SECRETS.zaloRefreshToken,
+        accessToken: undefined,
+        apiUrl: e.ZALO_API_URL!,
+        oauthUrl: e.ZALO_OAUTH_URL!,
+        windowDays: e.ZALO_WINDOW_DAYS,
+        zbsStatusTemplateId: e.ZALO_ZBS_TEMPLATE_STATUS_ID,
+      };
+
+  const simulator =
+    e.SIMULATOR === 'on' ? true : e.SIMULATOR === 'off' ? false : !messenger.real || !zalo.real;
+
+  return {
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL,
+    dataDir: path.resolve(e.DATA_DIR ?? './data'),
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    cityProfile: e.CITY_PROFILE ?? 'hue',
+    messenger,
+    zalo,
+    geocoder: { provider: e.GEOCODER_PROVIDER, url: e.GEOCODER_URL },
+    photos: { maxBytes: e.PHOTO_MAX_BYTES, downloadTimeoutMs: e.PHOTO_DOWNLOAD_TIMEOUT_MS },
+    draftIdleHours: e.DRAFT_IDLE_HOURS,
+    webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,
+    simulator,
+  };
+}
+
+/** Loads `.env` (if present) into the environment and parses it. */
+export function loadConfig(): Config {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- dotenv is only needed here
+  require('dotenv').config({ quiet: true });
+  return parseConfig(process.env);
+}

