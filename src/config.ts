@@ -66,6 +66,7 @@ const EnvSchema = z.object({
 
   GEOCODER_PROVIDER: z.string().optional().default('openstreetmap'),
   GEOCODER_URL: url(),
+  MAP_TILE_URL: z.string().optional().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
 
   PHOTO_MAX_BYTES: intSetting(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   PHOTO_DOWNLOAD_TIMEOUT_MS: intSetting(15000, 100, 120000),
@@ -113,6 +114,8 @@ export interface Config {
   readonly messenger: MessengerSettings;
   readonly zalo: ZaloSettings;
   readonly geocoder: { readonly provider: string; readonly url: string | undefined };
+  /** Tile URL template for the map picker (a self-hosted tile server in production). */
+  readonly mapTileUrl: string;
   readonly photos: { readonly maxBytes: number; readonly downloadTimeoutMs: number };
   readonly draftIdleHours: number;
   readonly webhookBodyLimit: string;
@@ -235,6 +238,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     messenger,
     zalo,
     geocoder: { provider: e.GEOCODER_PROVIDER, url: e.GEOCODER_URL },
+    mapTileUrl: e.MAP_TILE_URL,
     photos: { maxBytes: e.PHOTO_MAX_BYTES, downloadTimeoutMs: e.PHOTO_DOWNLOAD_TIMEOUT_MS },
     draftIdleHours: e.DRAFT_IDLE_HOURS,
     webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,

@@ -1,0 +1,58 @@
+/**
+ * What dialogs see of a turn, independent of the channel. Channel adapters (src/channels/*) build a
+ * {@link Turn} from a Bottender context and render {@link Outbound} messages for their platform.
+ */
+import type { Channel, Locale } from '../src/domain/shared/ids';
+import type { Resident } from '../src/domain/reports/ports';
+import type { ConversationState } from './state';
+
+export type Inbound =
+  | { kind: 'text'; text: string; payload: string | null }
+  | { kind: 'images'; urls: string[]; caption: string | null }
+  | { kind: 'location'; lat: number; lng: number; title: string | null; source: 'platform' | 'webview' }
+  | { kind: 'follow' }
+  | { kind: 'unfollow' }
+  | { kind: 'sticker' }
+  | { kind: 'file'; name: string | null }
+  | { kind: 'link'; url: string | null }
+  | { kind: 'contact'; phone: string | null; name: string | null }
+  | { kind: 'receipt' }
+  | { kind: 'other' };
+
+export interface Choice {
+  /** Shown on the button; channels shorten it to their limit. */
+  readonly title: string;
+  /** A token such as `CATEGORY:road-damage`; Zalo sends it back as `#CATEGORY:road-damage`. */
+  readonly payload: string;
+}
+
+export interface Outbound {
+  readonly text: string;
+  readonly choices?: readonly Choice[];
+  /** A button that opens a web page (map picker) in the platform's in-app browser. */
+  readonly link?: { readonly title: string; readonly url: string };
+  /** Phone numbers to offer as call buttons (emergencies, hotline). */
+  readonly calls?: ReadonlyArray<{ readonly title: string; readonly phone: string }>;
+}
+
+export interface ChannelCapabilities {
+  /** How many choices one message can carry (Messenger quick replies: 13; Zalo list buttons: 5). */
+  readonly maxChoices: number;
+  /** The platform lets residents share a location natively (Zalo). */
+  readonly nativeLocation: boolean;
+}
+
+export interface Turn {
+  readonly channel: Channel;
+  readonly userId: string;
+  readonly resident: Resident;
+  readonly locale: Locale;
+  readonly input: Inbound;
+  readonly capabilities: ChannelCapabilities;
+  readonly state: ConversationState;
+  setState(patch: Partial<ConversationState>): void;
+  setLocale(locale: Locale): Promise<void>;
+  send(messages: readonly Outbound[]): Promise<void>;
+  /** Signed URL of the location picker for this resident. */
+  locationPickerUrl(): string;
+}

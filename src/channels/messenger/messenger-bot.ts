@@ -1,0 +1,71 @@
+/**
+ * The Messenger bot: Bottender's Bot with our SHA-256 connector, the PostgreSQL session store and
+ * the shared dialogs. Run in sync mode: the inbox worker awaits each turn before the next one.
+ */
+import { Bot, type MessengerContext } from 'bottender';
+import type { MessengerClient } from 'messaging-api-messenger';
+import type { RootDialog } from '../../../dialogs/root';
+import { createErrorHandler } from '../../../dialogs/error';
+import type { ResidentsRepo } from '../../domain/reports/ports';
+import type { I18n } from '../../i18n';
+import type { Logger } from '../../logger';
+import type { PgSessionStore } from '../../storage/session-store';
+import { buildTurn } from '../turn';
+import { Sha256MessengerConnector } from './messenger-connector';
+import { MESSENGER_LIMITS, messengerInbound, renderForMessenger } from './messenger-turn';
+
+export interface MessengerBotDeps {
+  readonly client: MessengerClient;
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly verifyToken: string;
+  readonly sessionStore: PgSessionStore;
+  readonly root: RootDialog;
+  readonly residents: ResidentsRepo;
+  readonly i18n: I18n;
+  readonly logger: Logger;
+  readonly hotline: string;
+  readonly pickerUrl: (channel: 'messenger', userId: string) => string;
+}
+
+export function createMessengerBot(d: MessengerBotDeps) {
+  const connector = new Sha256MessengerConnector({ appId: d.appId, appSecret: d.appSecret, verifyToken: d.verifyToken, client: d.client });
+  const bot = new Bot({ connector: connector as never, sessionStore: d.sessionStore, sync: true });
+
+  bot.onEvent((async (context: MessengerContext) => {
+    const input = messengerInbound(context);
+    if (input.kind === 'receipt') return;
+    const userId = String(context.session?.user?.id ?? '');
+    if (!userId) return;
+    const at = new Date(context.event.timestamp || Date.now());
+    const resident = await d.residents.touch('messenger', userId, at);
+    const turn = buildTurn(context, {
+      channel: 'messenger',
+      userId,
+      input,
+      resident,
+      capabilities: { maxChoices: MESSENGER_LIMITS.quickReplies, nativeLocation: false },
+      residents: d.residents,
+      send: (messages) => renderForMessenger(context, messages),
+      locationPickerUrl: () => d.pickerUrl('messenger', userId),
+    });
+    await d.root(turn);
+  }) as never);
+
+  bot.onError(
+    createErrorHandler(
+      { logger: d.logger, i18n: d.i18n, hotline: d.hotline },
+      async (ctx, text) => {
+        await (ctx as MessengerContext).sendText(text);
+      },
+      async (ctx) => {
+        const id = (ctx as MessengerContext).session?.user?.id;
+        return (id && (await d.residents.find('messenger', String(id)))?.locale) || 'vi';
+      },
+    ) as never,
+  );
+  bot.emitter.on('error', (err: unknown) => d.logger.error({ err: err instanceof Error ? err.message.split('\n')[0] : 'error' }, 'messenger bot error'));
+
+  const handle = bot.createRequestHandler();
+  return { bot, connector, handle: (body: unknown) => handle(body as never, { method: 'POST', path: '/webhooks/messenger', query: {}, headers: {}, rawBody: '', body: body as never, params: {}, url: '/webhooks/messenger' } as never) };
+}

@@ -1,0 +1,103 @@
+/**
+ * Ports the report use cases need; storage/, media/ and clients/ implement them.
+ */
+import type { Channel, Locale } from '../shared/ids';
+import type { Draft, DraftPhoto, Place } from './draft';
+
+export interface Resident {
+  readonly id: string;
+  readonly channel: Channel;
+  readonly platformUserId: string;
+  readonly locale: Locale;
+  readonly lastInteractionAt: Date | null;
+}
+
+export interface ResidentsRepo {
+  /** Finds or creates the resident and records this interaction time. */
+  touch(channel: Channel, platformUserId: string, at: Date): Promise<Resident>;
+  find(channel: Channel, platformUserId: string): Promise<Resident | null>;
+  findById(id: string): Promise<Resident | null>;
+  setLocale(id: string, locale: Locale): Promise<void>;
+}
+
+export interface DraftsRepo {
+  get(residentId: string): Promise<Draft | null>;
+  /**
+   * Read-modify-write under a row lock (`SELECT … FOR UPDATE`) in one short transaction.
+   * `fn` receives the current draft (or null) and returns the new one (null deletes it).
+   */
+  update(residentId: string, fn: (current: Draft | null) => Draft | null): Promise<Draft | null>;
+  delete(residentId: string): Promise<void>;
+}
+
+export type ReportStatus = 'received' | 'in_progress' | 'resolved' | 'rejected';
+
+export interface ReportPhoto {
+  readonly key: string;
+  readonly thumbKey: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface Report {
+  readonly id: string;
+  readonly code: string;
+  readonly residentId: string;
+  readonly channel: Channel;
+  readonly category: string;
+  readonly description: string;
+  readonly location: { readonly lat: number; readonly lng: number };
+  readonly address: string | null;
+  readonly status: ReportStatus;
+  readonly locale: Locale;
+  readonly photos: ReportPhoto[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface NewReport {
+  readonly residentId: string;
+  readonly channel: Channel;
+  readonly category: string;
+  readonly description: string;
+  readonly place: Place;
+  readonly locale: Locale;
+  readonly photos: DraftPhoto[];
+}
+
+export interface ReportsRepo {
+  /** Stores the report with a fresh unique code and deletes the resident's draft, atomically. */
+  submit(input: NewReport): Promise<Report>;
+  findByCode(code: string): Promise<Report | null>;
+  listByResident(residentId: string, limit: number): Promise<Report[]>;
+}
+
+export interface ProcessedPhoto extends DraftPhoto {
+  readonly gps: { readonly lat: number; readonly lng: number } | null;
+}
+
+/** Downloads a platform attachment URL and runs it through the photo pipeline. */
+export interface PhotoIngest {
+  ingest(url: string): Promise<ProcessedPhoto>;
+}
+
+export interface GeocodeResult {
+  readonly lat: number;
+  readonly lng: number;
+  readonly address: string;
+}
+
+export interface Geocoder {
+  /** Best match for a typed address inside the city, or null. Never throws for "not found". */
+  search(query: string): Promise<GeocodeResult | null>;
+  /** A display address for a point, or null when the service cannot tell. */
+  reverse(lat: number, lng: number): Promise<string | null>;
+}
+
+export interface CategorySuggester {
+  suggestCategory(text: string): { category: string; score: number };
+}
+
+export interface Clock {
+  now(): Date;
+}

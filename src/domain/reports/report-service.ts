@@ -1,0 +1,223 @@
+/**
+ * Report use cases: the draft a resident builds in any order, and the stored reports.
+ * Slow work (photo downloads, geocoding) happens before the draft row is locked, so locks are short.
+ */
+import { DomainError } from '../shared/errors';
+import type { Channel, Locale } from '../shared/ids';
+import type { CityProfile } from '../city-profile';
+import { isValidLatLng, pointInPolygon } from '../geo/polygon';
+import {
+  addPhotos,
+  checkDescription,
+  emptyDraft,
+  isIdleExpired,
+  type Draft,
+  type Place,
+} from './draft';
+import type {
+  CategorySuggester,
+  Clock,
+  DraftsRepo,
+  Geocoder,
+  PhotoIngest,
+  ProcessedPhoto,
+  Report,
+  ReportsRepo,
+} from './ports';
+
+export interface ReportServiceDeps {
+  readonly drafts: DraftsRepo;
+  readonly reports: ReportsRepo;
+  readonly photos: PhotoIngest;
+  readonly geocoder: Geocoder;
+  readonly suggester: CategorySuggester;
+  readonly city: CityProfile;
+  readonly categories: ReadonlyArray<{ slug: string }>;
+  readonly clock: Clock;
+  readonly draftIdleHours: number;
+}
+
+export interface PhotoOutcome {
+  readonly draft: Draft;
+  readonly added: number;
+  readonly duplicates: number;
+  readonly overLimit: number;
+  /** Stable error codes of photos that could not be used (`photo.unsupported`, …). */
+  readonly failures: string[];
+  /** GPS from a photo's EXIF, offered as the location when none is set yet. */
+  readonly gpsSuggestion: Place | null;
+}
+
+export class ReportService {
+  constructor(private readonly d: ReportServiceDeps) {}
+
+  /**
+   * The resident's open draft. A draft idle longer than the limit is dropped, and `expired` says so,
+   * so the dialog can tell the resident.
+   */
+  async currentDraft(residentId: string): Promise<{ draft: Draft | null; expired: boolean }> {
+    const draft = await this.d.drafts.get(residentId);
+    if (draft && isIdleExpired(draft, this.d.clock.now(), this.d.draftIdleHours)) {
+      await this.d.drafts.delete(residentId);
+      return { draft: null, expired: true };
+    }
+    return { draft, expired: false };
+  }
+
+  /** Starts a draft, or returns the open one unchanged. */
+  async start(residentId: string): Promise<Draft> {
+    return (await this.update(residentId, (cur) => cur ?? emptyDraft(this.d.clock.now())))!;
+  }
+
+  async cancel(residentId: string): Promise<boolean> {
+    const had = (await this.d.drafts.get(residentId)) !== null;
+    await this.d.drafts.delete(residentId);
+    return had;
+  }
+
+  async setAwaiting(residentId: string, awaiting: Draft['awaiting']): Promise<Draft | null> {
+    return this.update(residentId, (cur) => (cur ? { ...cur, awaiting } : cur));
+  }
+
+  /** Sets the description; throws DomainError `report.description-too-short|too-long`. */
+  async describe(residentId: string, text: string): Promise<Draft> {
+    const problem = checkDescription(text);
+    if (problem) throw new DomainError(problem);
+    const description = text.trim();
+    const suggestion = this.d.suggester.suggestCategory(description);
+    return (await this.update(residentId, (cur) => ({
+      ...(cur ?? emptyDraft(this.d.clock.now())),
+      description,
+      suggestedCategory: suggestion.category,
+    })))!;
+  }
+
+  /** Downloads and processes photos (in parallel, before locking), then adds them to the draft. */
+  async addPhotos(residentId: string, urls: string[]): Promise<PhotoOutcome> {
+    const results = await Promise.allSettled(urls.map((u) => this.d.photos.ingest(u)));
+    const ok: ProcessedPhoto[] = [];
+    const failures: string[] = [];
+    for (const r of results) {
+      if (r.status === 'fulfilled') ok.push(r.value);
+      else failures.push(r.reason instanceof DomainError ? r.reason.code : 'photo.failed');
+    }
+    let outcome = { added: 0, duplicates: 0, overLimit: 0 };
+    let gpsSuggestion: Place | null = null;
+    const draft = await this.update(residentId, (cur) => {
+      const base = cur ?? emptyDraft(this.d.clock.now());
+      const res = addPhotos(base, ok.map(({ gps: _gps, ...p }) => p));
+      outcome = { added: res.added, duplicates: res.duplicates, overLimit: res.overLimit };
+      let next = res.draft;
+      const gps = ok.find((p) => p.gps && this.insideServiceArea(p.gps))?.gps;
+      if (gps && !next.location && !next.pendingLocation) {
+        gpsSuggestion = { lat: gps.lat, lng: gps.lng, address: null, source: 'exif' };
+        next = { ...next, pendingLocation: gpsSuggestion };
+      }
+      return next;
+    });
+    return { draft: draft!, ...outcome, failures, gpsSuggestion };
+  }
+
+  insideServiceArea(p: { lat: number; lng: number }): boolean {
+    return isValidLatLng(p) && pointInPolygon(p, this.d.city.serviceArea.polygon);
+  }
+
+  /**
+   * Sets the location from coordinates (platform pin, web view or a confirmed suggestion).
+   * Throws DomainError `report.outside-city` for points outside the service area.
+   */
+  async locate(residentId: string, place: Omit<Place, 'address'> & { address?: string | null }): Promise<Draft> {
+    if (!this.insideServiceArea(place)) throw new DomainError('report.outside-city');
+    const address = place.address ?? (await this.d.geocoder.reverse(place.lat, place.lng).catch(() => null));
+    const location: Place = { lat: place.lat, lng: place.lng, address, source: place.source };
+    return (await this.update(residentId, (cur) => ({
+      ...(cur ?? emptyDraft(this.d.clock.now())),
+      location,
+      pendingLocation: undefined,
+    })))!;
+  }
+
+  /**
+   * Geocodes a typed address and keeps it as the pending location to confirm.
+   * Throws `report.address-not-found` or `report.outside-city`.
+   */
+  async proposeAddress(residentId: string, query: string): Promise<Draft> {
+    const hit = await this.d.geocoder.search(query);
+    if (!hit) throw new DomainError('report.address-not-found');
+    if (!this.insideServiceArea(hit)) throw new DomainError('report.outside-city');
+    const pending: Place = { lat: hit.lat, lng: hit.lng, address: hit.address, source: 'geocoded' };
+    return (await this.update(residentId, (cur) => ({
+      ...(cur ?? emptyDraft(this.d.clock.now())),
+      pendingLocation: pending,
+      awaiting: 'location-confirm',
+    })))!;
+  }
+
+  /** Accepts the pending location; throws `report.no-pending-location` when there is none. */
+  async confirmPendingLocation(residentId: string): Promise<Draft> {
+    const cur = await this.d.drafts.get(residentId);
+    const pending = cur?.pendingLocation;
+    if (!pending) throw new DomainError('report.no-pending-location');
+    return this.locate(residentId, pending);
+  }
+
+  async rejectPendingLocation(residentId: string): Promise<Draft | null> {
+    return this.update(residentId, (cur) => (cur ? { ...cur, pendingLocation: undefined, awaiting: 'location' } : cur));
+  }
+
+  /** Throws `report.unknown-category`. */
+  async setCategory(residentId: string, slug: string): Promise<Draft> {
+    if (!this.d.categories.some((c) => c.slug === slug)) throw new DomainError('report.unknown-category');
+    return (await this.update(residentId, (cur) => ({ ...(cur ?? emptyDraft(this.d.clock.now())), category: slug })))!;
+  }
+
+  /** Clears one part of the draft so it is asked again. */
+  async clear(residentId: string, part: 'description' | 'photos' | 'location' | 'category'): Promise<Draft | null> {
+    return this.update(residentId, (cur) => {
+      if (!cur) return cur;
+      switch (part) {
+        case 'description':
+          return { ...cur, description: undefined };
+        case 'photos':
+          return { ...cur, photos: [] };
+        case 'location':
+          return { ...cur, location: undefined, pendingLocation: undefined };
+        case 'category':
+          return { ...cur, category: undefined };
+      }
+    });
+  }
+
+  /** Stores the complete draft as a report. Throws `report.incomplete` when something is missing. */
+  async submit(residentId: string, channel: Channel, locale: Locale): Promise<Report> {
+    const draft = await this.d.drafts.get(residentId);
+    if (!draft || !draft.description || draft.photos.length === 0 || !draft.location || !draft.category) {
+      throw new DomainError('report.incomplete');
+    }
+    return this.d.reports.submit({
+      residentId,
+      channel,
+      locale,
+      category: draft.category,
+      description: draft.description,
+      place: draft.location,
+      photos: draft.photos,
+    });
+  }
+
+  myReports(residentId: string, limit = 5): Promise<Report[]> {
+    return this.d.reports.listByResident(residentId, limit);
+  }
+
+  findByCode(code: string): Promise<Report | null> {
+    return this.d.reports.findByCode(code);
+  }
+
+  private update(residentId: string, fn: (cur: Draft | null) => Draft | null): Promise<Draft | null> {
+    const now = this.d.clock.now().toISOString();
+    return this.d.drafts.update(residentId, (cur) => {
+      const next = fn(cur);
+      return next ? { ...next, updatedAt: now } : null;
+    });
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Photo handling: download from platform attachment URLs, format sniffing, the sharp pipeline
+ * (orient, resize, strip metadata, thumbnail, content-hash keys), EXIF GPS, storage, and fitting
+ * images under Zalo's upload limit.
+ */
+export { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_MAX_PHOTO_BYTES, downloadImage, type DownloadOptions } from './download';
+export { gpsFromExif, type GpsPoint } from './exif-gps';
+export { fitImageUnderBytes, ZALO_MAX_IMAGE_BYTES, type FitOptions } from './fit-under-bytes';
+export { contentTypeForKey, FsImageStore, isImageKey, type ImageKey, type ImageStore } from './image-store';
+export {
+  DEFAULT_LONG_SIDE,
+  DEFAULT_MAX_INPUT_PIXELS,
+  DEFAULT_THUMB_SIDE,
+  fromSharpError,
+  JPEG_QUALITY,
+  PhotoPipeline,
+  type InspectedPhoto,
+  type PhotoPipelineOptions,
+  type ProcessedPhoto,
+  type RenderedPhoto,
+} from './photo-pipeline';
+export {
+  photoError,
+  requireSupportedImage,
+  sniffImage,
+  SUPPORTED_IMAGE_KINDS,
+  type ImageKind,
+  type PhotoErrorCode,
+} from './sniff';

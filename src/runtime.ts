@@ -1,0 +1,221 @@
+/**
+ * Wires the application from a validated config and an open database: repositories, use cases,
+ * dialogs, bots, the inbox worker and the express app. Used by `main.ts` and by integration tests,
+ * so tests exercise the same wiring as production.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type express from 'express';
+import { Pool } from 'pg';
+import { createRootDialog, type TextUnderstanding } from '../dialogs/root';
+import categoryLabelsJson from '../dialogs/report/category-labels.json';
+import { createMessengerBot } from './channels/messenger/messenger-bot';
+import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
+import { createMessengerClient } from './clients/graph/messenger-client';
+import type { Config } from './config';
+import { loadCityProfile, type CityProfile } from './domain/city-profile';
+import { loadCategories } from './domain/reports/categories';
+import type { CategorySuggester, Clock, Geocoder, PhotoIngest } from './domain/reports/ports';
+import { ReportService } from './domain/reports/report-service';
+import { createI18n, type I18n } from './i18n';
+import { InboxWorker, type EventHandler } from './inbox/inbox-worker';
+import type { Logger } from './logger';
+import { downloadImage, FsImageStore, PhotoPipeline } from './media';
+import { createApp } from './server/app';
+import { messengerWebhookRouter } from './server/messenger-webhook';
+import { WebviewTokens } from './server/webview-token';
+import type { Db } from './storage/db';
+import { PgDraftsRepo } from './storage/drafts-repo';
+import { PgInboxRepo, type InboundEventInput } from './storage/inbox-repo';
+import { PgReportsRepo } from './storage/reports-repo';
+import { PgResidentsRepo } from './storage/residents-repo';
+import { PgSessionStore } from './storage/session-store';
+import { keywordCategorySuggester } from './domain/reports/keyword-suggester';
+
+export interface RuntimeOptions {
+  readonly config: Config;
+  readonly db: Db;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly geocoder?: Geocoder;
+  readonly suggester?: CategorySuggester;
+  readonly understanding?: TextUnderstanding;
+  /** Extra routes (the simulator) mounted before the 404 handler. */
+  readonly extraRoutes?: (app: express.Express) => void;
+  /** Inbox recovery poll interval. */
+  readonly pollMs?: number;
+}
+
+export interface Runtime {
+  readonly app: express.Express;
+  readonly inbox: InboxWorker;
+  readonly city: CityProfile;
+  readonly i18n: I18n;
+  readonly reports: ReportService;
+  readonly residents: PgResidentsRepo;
+  readonly publicUrl: string;
+  readonly webviewTokens: WebviewTokens;
+  readonly messenger: ReturnType<typeof createMessengerBot>;
+  /** Starts background work (inbox recovery). */
+  start(): void;
+  /** Stops background work and closes the lock pool (not the main database). */
+  stop(): Promise<void>;
+}
+
+export function createRuntime(o: RuntimeOptions): Runtime {
+  const { config, db, logger } = o;
+  const clock = o.clock ?? { now: () => new Date() };
+  const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const city = loadCityProfile(config.cityProfile);
+  const categories = loadCategories();
+  const i18n = createI18n();
+
+  const residents = new PgResidentsRepo(db);
+  const drafts = new PgDraftsRepo(db);
+  const reportsRepo = new PgReportsRepo(db);
+  const sessionStore = new PgSessionStore(db);
+  const images = new FsImageStore(path.join(config.dataDir, 'media'));
+  const pipeline = new PhotoPipeline({ store: images, maxBytes: config.photos.maxBytes });
+  const photos: PhotoIngest = {
+    async ingest(url) {
+      const bytes = await downloadImage(url, { timeoutMs: config.photos.downloadTimeoutMs, maxBytes: config.photos.maxBytes });
+      const p = await pipeline.process(bytes);
+      await db.query(
+        'INSERT INTO media (key, content_type, bytes, width, height) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO NOTHING',
+        [p.key, p.contentType, p.bytes, p.width, p.height],
+      );
+      return { key: p.key, thumbKey: p.thumbKey, width: p.width, height: p.height, gps: p.gps };
+    },
+  };
+  const geocoder =
+    o.geocoder ??
+    createGeocoder({
+      provider: config.geocoder.provider,
+      url: config.geocoder.url,
+      countryCode: city.geocoder.countryCode,
+      suffix: city.geocoder.suffix,
+      language: 'vi',
+      logger,
+    });
+  const reports = new ReportService({
+    drafts,
+    reports: reportsRepo,
+    photos,
+    geocoder,
+    suggester: o.suggester ?? keywordCategorySuggester,
+    city,
+    categories,
+    clock,
+    draftIdleHours: config.draftIdleHours,
+  });
+
+  const webviewSecret = crypto
+    .createHash('sha256')
+    .update(`webview:${config.messenger.appSecret}:${config.zalo.oaSecretKey}`)
+    .digest('hex');
+  const webviewTokens = new WebviewTokens(webviewSecret);
+  const pickerUrl = (channel: 'messenger' | 'zalo', userId: string) => {
+    const locale = 'vi';
+    return `${publicUrl}/webview/location?t=${encodeURIComponent(webviewTokens.sign(channel, userId))}&lang=${locale}`;
+  };
+
+  const categoryLabels = Object.fromEntries(
+    Object.entries(categoryLabelsJson as Record<string, unknown>).filter(([k]) => !k.startsWith('_')),
+  ) as Record<string, { vi: string; en: string }>;
+
+  const root = createRootDialog({
+    reports,
+    i18n,
+    city,
+    categories,
+    categoryLabels,
+    draftIdleHours: config.draftIdleHours,
+    understanding: o.understanding,
+  });
+
+  const messengerClient = createMessengerClient({
+    accessToken: config.messenger.accessToken,
+    appId: config.messenger.appId,
+    appSecret: config.messenger.appSecret,
+    origin: config.messenger.apiUrl,
+  });
+  const messenger = createMessengerBot({
+    client: messengerClient,
+    appId: config.messenger.appId,
+    appSecret: config.messenger.appSecret,
+    verifyToken: config.messenger.verifyToken,
+    sessionStore,
+    root,
+    residents,
+    i18n,
+    logger,
+    hotline: city.hotline,
+    pickerUrl,
+  });
+
+  const lockPool = new Pool({ connectionString: connectionStringOf(db), max: 30 });
+  lockPool.on('error', () => undefined);
+  const handlers: Record<string, EventHandler> = {
+    messenger: async (ev) => {
+      await messenger.handle(ev.body);
+    },
+  };
+  const inbox = new InboxWorker({ inbox: new PgInboxRepo(db), lockPool, handlers, logger, pollMs: o.pollMs });
+
+  const syntheticLocation = {
+    messenger: (userId: string, lat: number, lng: number): InboundEventInput => {
+      const mid = `webview-${crypto.randomUUID()}`;
+      const now = Date.now();
+      return {
+        channel: 'messenger',
+        dedupeKey: `mid:${mid}`,
+        conversationKey: `messenger:${userId}`,
+        kind: 'message',
+        body: {
+          object: 'page',
+          entry: [{ id: config.messenger.pageId, time: now, messaging: [{ sender: { id: userId }, recipient: { id: config.messenger.pageId }, timestamp: now, message: { mid, attachments: [{ type: 'location', payload: { coordinates: { lat, long: lng } } }] } }] }],
+        },
+      };
+    },
+  };
+
+  const app = createApp({
+    logger,
+    db,
+    inbox,
+    reports: reportsRepo,
+    images,
+    city,
+    publicUrl,
+    webviewTokens,
+    mapTileUrl: config.mapTileUrl,
+    syntheticLocation,
+    webhooks: {
+      messenger: messengerWebhookRouter({ connector: messenger.connector as never, inbox, logger, bodyLimit: config.webhookBodyLimit }),
+    },
+    extraRoutes: o.extraRoutes,
+  });
+
+  return {
+    app,
+    inbox,
+    city,
+    i18n,
+    reports,
+    residents,
+    publicUrl,
+    webviewTokens,
+    messenger,
+    start: () => inbox.start(),
+    async stop() {
+      await inbox.stop();
+      await lockPool.end();
+    },
+  };
+}
+
+function connectionStringOf(db: Db): string {
+  const opts = (db.pool as unknown as { options: { connectionString?: string } }).options;
+  if (!opts.connectionString) throw new Error('the database pool must be created from a connection string');
+  return opts.connectionString;
+}

@@ -1,0 +1,130 @@
+/**
+ * createApp(deps): the express application. Webhooks, health, the public status API, media, the
+ * location web view and (in development) the simulator. No business rules here.
+ */
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { CityProfile } from '../domain/city-profile';
+import type { ReportsRepo } from '../domain/reports/ports';
+import type { InboxWorker } from '../inbox/inbox-worker';
+import type { Logger } from '../logger';
+import type { Db } from '../storage/db';
+import type { InboundEventInput } from '../storage/inbox-repo';
+import type { Channel } from '../domain/shared/ids';
+import type { WebviewTokens } from './webview-token';
+
+export interface ImageReader {
+  get(key: string): Promise<{ data: Buffer; contentType: string } | null>;
+}
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly db: Db;
+  readonly inbox: InboxWorker;
+  readonly reports: ReportsRepo;
+  readonly images: ImageReader;
+  readonly city: CityProfile;
+  readonly publicUrl: string;
+  readonly webviewTokens: WebviewTokens;
+  readonly mapTileUrl: string;
+  /** Builds the platform-shaped event for a location posted from the web view. */
+  readonly syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>>;
+  /** Webhook routers by channel path segment (`messenger`, `zalo`). */
+  readonly webhooks: Readonly<Record<string, express.Router>>;
+  readonly extraRoutes?: (app: express.Express) => void;
+}
+
+const CODE_RE = /^PA-[2-9A-HJ-NP-Z]{6,10}$/;
+const MEDIA_RE = /^[a-f0-9]{64}\.(jpg|webp)$/;
+
+export function mediaUrl(publicUrl: string, key: string): string {
+  return `${publicUrl}/media/${key}`;
+}
+
+export function createApp(d: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await d.db.query('SELECT 1');
+      res.json({ status: 'ready', database: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  for (const [name, router] of Object.entries(d.webhooks)) app.use(`/webhooks/${name}`, router);
+
+  app.get('/api/reports/:code', async (req, res) => {
+    const code = String(req.params.code).toUpperCase();
+    const r = CODE_RE.test(code) ? await d.reports.findByCode(code) : null;
+    if (!r) return res.status(404).json({ error: 'report not found' });
+    // Only what the public may see: never the resident's platform id, name or phone.
+    return res.json({
+      code: r.code,
+      status: r.status,
+      category: r.category,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+      location: { lat: r.location.lat, lng: r.location.lng },
+      address: r.address,
+      photos: r.photos.map((p) => ({ url: mediaUrl(d.publicUrl, p.key), thumbnailUrl: mediaUrl(d.publicUrl, p.thumbKey), width: p.width, height: p.height })),
+    });
+  });
+
+  app.get('/media/:key', async (req, res) => {
+    const key = String(req.params.key);
+    const img = MEDIA_RE.test(key) ? await d.images.get(key) : null;
+    if (!img) return res.status(404).json({ error: 'not found' });
+    res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    return res.type(img.contentType).send(img.data);
+  });
+
+  app.use('/static/leaflet', express.static(path.dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d' }));
+  app.get('/webview/location', (_req, res) => res.sendFile(path.join(__dirname, 'public', 'location.html')));
+  app.get('/webview/location.js', (_req, res) => res.type('application/javascript').sendFile(path.join(__dirname, 'public', 'location.js')));
+  app.get('/webview/location/config', (_req, res) => {
+    res.json({
+      center: d.city.map.center,
+      zoom: d.city.map.zoom,
+      polygon: d.city.serviceArea.polygon,
+      tileUrl: d.mapTileUrl,
+      attribution: '© OpenStreetMap contributors',
+    });
+  });
+  app.post('/webview/location', express.json({ limit: '4kb' }), async (req, res) => {
+    const b = (req.body ?? {}) as { t?: unknown; lat?: unknown; lng?: unknown };
+    const claims = typeof b.t === 'string' ? d.webviewTokens.verify(b.t) : null;
+    if (!claims) return res.status(403).json({ error: 'this link has expired; ask the bot for a new one' });
+    const lat = Number(b.lat);
+    const lng = Number(b.lng);
+    if (!Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
+      return res.status(400).json({ error: 'lat and lng must be numbers' });
+    }
+    const make = d.syntheticLocation[claims.channel];
+    if (!make) return res.status(404).json({ error: 'channel not enabled' });
+    await d.inbox.accept([make(claims.userId, lat, lng)]);
+    return res.json({ ok: true });
+  });
+
+  d.extraRoutes?.(app);
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- express needs the 4-argument signature
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.too.large') return res.status(413).json({ error: 'request body too large' });
+    if (e.type === 'entity.parse.failed') return res.status(400).json({ error: 'malformed JSON' });
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return res.status(e.status).json({ error: e.message ?? 'bad request' });
+    d.logger.error({ err: e.message }, 'unhandled request error');
+    return res.status(500).json({ error: 'internal error' });
+  });
+  return app;
+}

@@ -1,0 +1,83 @@
+/**
+ * The inbox: every acknowledged webhook event, stored before the HTTP 200 and handled from here.
+ * `(channel, dedupe_key)` is unique, so a redelivered event is stored once and handled once.
+ */
+import type { Queryable } from './db';
+
+export interface InboundEventInput {
+  readonly channel: string;
+  readonly dedupeKey: string;
+  readonly conversationKey: string;
+  readonly kind: string;
+  readonly body: unknown;
+}
+
+export interface InboundEventRow {
+  readonly id: string;
+  readonly channel: string;
+  readonly conversationKey: string;
+  readonly kind: string;
+  readonly body: unknown;
+  readonly attempts: number;
+  readonly receivedAt: Date;
+}
+
+export class PgInboxRepo {
+  constructor(private readonly db: Queryable) {}
+
+  /** Stores new events in one statement; returns those that were not duplicates. */
+  async insert(events: readonly InboundEventInput[]): Promise<InboundEventInput[]> {
+    if (events.length === 0) return [];
+    const values: unknown[] = [];
+    const tuples = events.map((e, i) => {
+      values.push(e.channel, e.dedupeKey, e.conversationKey, e.kind, JSON.stringify(e.body));
+      const b = i * 5;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
+    });
+    const r = await this.db.query<{ dedupe_key: string }>(
+      `INSERT INTO inbound_events (channel, dedupe_key, conversation_key, kind, body) VALUES ${tuples.join(', ')}
+       ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING dedupe_key`,
+      values,
+    );
+    const fresh = new Set(r.rows.map((x) => x.dedupe_key));
+    return events.filter((e) => fresh.has(e.dedupeKey));
+  }
+
+  async nextPending(conversationKey: string): Promise<InboundEventRow | null> {
+    const r = await this.db.query<{ id: string; channel: string; conversation_key: string; kind: string; body: unknown; attempts: number; received_at: Date }>(
+      `SELECT id, channel, conversation_key, kind, body, attempts, received_at FROM inbound_events
+       WHERE conversation_key = $1 AND status = 'pending' ORDER BY id LIMIT 1`,
+      [conversationKey],
+    );
+    const row = r.rows[0];
+    return row
+      ? { id: String(row.id), channel: row.channel, conversationKey: row.conversation_key, kind: row.kind, body: row.body, attempts: row.attempts, receivedAt: row.received_at }
+      : null;
+  }
+
+  async markDone(id: string): Promise<void> {
+    await this.db.query("UPDATE inbound_events SET status = 'done', handled_at = now() WHERE id = $1", [id]);
+  }
+
+  /** Records a failed attempt; after `maxAttempts` the event is parked as 'failed' so the queue moves on. */
+  async markFailed(id: string, error: string, maxAttempts: number): Promise<'retry' | 'failed'> {
+    const r = await this.db.query<{ status: string }>(
+      `UPDATE inbound_events SET attempts = attempts + 1, last_error = left($2, 500),
+         status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'pending' END,
+         handled_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE NULL END
+       WHERE id = $1 RETURNING status`,
+      [id, error, maxAttempts],
+    );
+    return r.rows[0]?.status === 'failed' ? 'failed' : 'retry';
+  }
+
+  /** Conversations with events waiting longer than `olderThanMs` (crash recovery, other processes). */
+  async pendingConversations(olderThanMs: number, limit = 100): Promise<string[]> {
+    const r = await this.db.query<{ conversation_key: string }>(
+      `SELECT DISTINCT conversation_key FROM inbound_events
+       WHERE status = 'pending' AND received_at < now() - make_interval(secs => $1::double precision / 1000) LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return r.rows.map((x) => x.conversation_key);
+  }
+}
