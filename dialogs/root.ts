@@ -95,6 +95,11 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
       turn.setState({ menu: null });
       return turn.send([{ text: t('common:ask.prompt') }]);
     }
+    if (payload === 'PHONE_CONSENT') return report.requestPhone(turn);
+    if (payload === 'PHONE_DECLINE') {
+      turn.setState({ menu: null });
+      return turn.send([{ text: t('report:phone.declined') }]);
+    }
     if (REPORT_PAYLOADS.test(payload)) return report.handlePayload(turn, payload);
     if (deps.extraPayloads && (await deps.extraPayloads(turn, payload))) return;
     return sendMenu(turn, t);
@@ -105,6 +110,7 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     if (input.kind === 'receipt' || input.kind === 'unfollow') return;
     const t = deps.i18n.forLocale(turn.locale);
     if (input.kind === 'follow') return welcome(turn);
+    if (input.kind === 'contact') return report.saveContact(turn, input.phone, input.name);
 
     const notes: Outbound[] = [];
     const current = await deps.reports.currentDraft(turn.resident.id);

@@ -40,6 +40,8 @@ export interface ChannelCapabilities {
   readonly maxChoices: number;
   /** The platform lets residents share a location natively (Zalo). */
   readonly nativeLocation: boolean;
+  /** The platform can ask for the resident's phone with their consent (Zalo request_user_info). */
+  readonly contactRequest: boolean;
 }
 
 export interface Turn {
@@ -55,4 +57,6 @@ export interface Turn {
   send(messages: readonly Outbound[]): Promise<void>;
   /** Signed URL of the location picker for this resident. */
   locationPickerUrl(): string;
+  /** Asks the platform to show its consent form for the resident's contact details. */
+  requestContactInfo(title: string, subtitle: string): Promise<void>;
 }

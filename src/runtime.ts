@@ -31,6 +31,11 @@ import { PgReportsRepo } from './storage/reports-repo';
 import { PgResidentsRepo } from './storage/residents-repo';
 import { PgSessionStore } from './storage/session-store';
 import { keywordCategorySuggester } from './domain/reports/keyword-suggester';
+import { createZaloBot } from './channels/zalo/zalo-bot';
+import { ZaloOaClient } from './clients/zalo-oa';
+import { PgZaloTokenStore } from './storage/zalo-token-repo';
+import { PgContactsRepo } from './storage/contacts-repo';
+import { zaloWebhookRouter } from './server/zalo-webhook';
 
 export interface RuntimeOptions {
   readonly config: Config;
@@ -56,6 +61,8 @@ export interface Runtime {
   readonly publicUrl: string;
   readonly webviewTokens: WebviewTokens;
   readonly messenger: ReturnType<typeof createMessengerBot>;
+  readonly zalo: ReturnType<typeof createZaloBot>;
+  readonly zaloClient: ZaloOaClient;
   /** Starts background work (inbox recovery). */
   start(): void;
   /** Stops background work and closes the lock pool (not the main database). */
@@ -123,7 +130,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     Object.entries(categoryLabelsJson as Record<string, unknown>).filter(([k]) => !k.startsWith('_')),
   ) as Record<string, { vi: string; en: string }>;
 
+  const contacts = new PgContactsRepo(db);
   const root = createRootDialog({
+    contacts,
     reports,
     i18n,
     city,
@@ -153,11 +162,39 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     pickerUrl,
   });
 
+  const zaloClient = new ZaloOaClient({
+    appId: config.zalo.appId,
+    appSecret: config.zalo.appSecret,
+    oaId: config.zalo.oaId,
+    tokenStore: new PgZaloTokenStore(db),
+    initialRefreshToken: config.zalo.refreshToken,
+    initialAccessToken: config.zalo.accessToken,
+    apiUrl: config.zalo.apiUrl,
+    oauthUrl: config.zalo.oauthUrl,
+    logger,
+  });
+  const zalo = createZaloBot({
+    client: zaloClient,
+    appId: config.zalo.appId,
+    oaSecretKey: config.zalo.oaSecretKey,
+    sessionStore,
+    root,
+    residents,
+    i18n,
+    logger,
+    hotline: city.hotline,
+    pickerUrl,
+    requestImageUrl: `${publicUrl}/static/contact-banner.png`,
+  });
+
   const lockPool = new Pool({ connectionString: connectionStringOf(db), max: 30 });
   lockPool.on('error', () => undefined);
   const handlers: Record<string, EventHandler> = {
     messenger: async (ev) => {
       await messenger.handle(ev.body);
+    },
+    zalo: async (ev) => {
+      await zalo.handle(ev.body);
     },
   };
   const inbox = new InboxWorker({ inbox: new PgInboxRepo(db), lockPool, handlers, logger, pollMs: o.pollMs });
@@ -179,6 +216,24 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     },
   };
 
+  const zaloSynthetic = (userId: string, lat: number, lng: number): InboundEventInput => {
+    const msgId = `webview-${crypto.randomUUID()}`;
+    return {
+      channel: 'zalo',
+      dedupeKey: msgId,
+      conversationKey: `zalo:${userId}`,
+      kind: 'location',
+      body: {
+        app_id: config.zalo.appId,
+        event_name: 'user_send_location',
+        timestamp: String(Date.now()),
+        sender: { id: userId },
+        recipient: { id: config.zalo.oaId },
+        message: { msg_id: msgId, attachments: [{ type: 'location', payload: { coordinates: { latitude: String(lat), longitude: String(lng) } } }] },
+      },
+    };
+  };
+
   const app = createApp({
     logger,
     db,
@@ -189,9 +244,10 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     publicUrl,
     webviewTokens,
     mapTileUrl: config.mapTileUrl,
-    syntheticLocation,
+    syntheticLocation: { ...syntheticLocation, zalo: zaloSynthetic },
     webhooks: {
       messenger: messengerWebhookRouter({ connector: messenger.connector as never, inbox, logger, bodyLimit: config.webhookBodyLimit }),
+      zalo: zaloWebhookRouter({ verify: (raw, header) => zalo.connector.verify(raw, header), inbox, logger, bodyLimit: config.webhookBodyLimit }),
     },
     extraRoutes: o.extraRoutes,
   });
@@ -206,6 +262,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     publicUrl,
     webviewTokens,
     messenger,
+    zalo,
+    zaloClient,
     start: () => inbox.start(),
     async stop() {
       await inbox.stop();

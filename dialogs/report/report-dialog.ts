@@ -20,6 +20,11 @@ export interface ReportDialogDeps {
   readonly categories: ReadonlyArray<{ slug: string; title: { vi: string; en: string } }>;
   readonly categoryLabels: Readonly<Record<string, { vi: string; en: string }>>;
   readonly draftIdleHours: number;
+  /** Consent-based call-back contacts (stored apart from reports). */
+  readonly contacts?: {
+    find(residentId: string): Promise<{ phone: string | null } | null>;
+    save(residentId: string, c: { phone: string | null; name: string | null }): Promise<void>;
+  };
 }
 
 const PHOTO_ERROR_KEYS: Readonly<Record<string, string>> = {
@@ -295,7 +300,27 @@ export class ReportDialog {
       return this.askNext(turn, [{ text: t('report:incomplete') }]);
     }
     turn.setState({ menu: null });
-    await turn.send([{ text: t('report:submitted', { code: report.code }) }]);
+    const done: Outbound = { text: t('report:submitted', { code: report.code }) };
+    if (turn.capabilities.contactRequest && this.d.contacts && !(await this.d.contacts.find(turn.resident.id))?.phone) {
+      return offer(turn, t, t('report:phone.ask'), [
+        { title: t('report:phone.yes'), payload: 'PHONE_CONSENT' },
+        { title: t('report:phone.no'), payload: 'PHONE_DECLINE' },
+      ], {}, [done]);
+    }
+    await turn.send([done]);
+  }
+
+  /** Consent given: show the platform's form; its answer arrives as a `contact` input. */
+  async requestPhone(turn: Turn): Promise<void> {
+    const t = this.t(turn);
+    turn.setState({ menu: null });
+    await turn.requestContactInfo(t('report:phone.requestTitle', { city: this.d.city.name[turn.locale] }), t('report:phone.requestSubtitle'));
+  }
+
+  async saveContact(turn: Turn, phone: string | null, name: string | null): Promise<void> {
+    const t = this.t(turn);
+    if (this.d.contacts && (phone || name)) await this.d.contacts.save(turn.resident.id, { phone, name });
+    await turn.send([{ text: t('report:phone.saved') }]);
   }
 
   private matchCategory(text: string, locale: Locale): string | null {

@@ -16,6 +16,7 @@ export interface TurnParts {
   readonly residents: ResidentsRepo;
   readonly send: (messages: readonly Outbound[], locale: Locale) => Promise<void>;
   readonly locationPickerUrl: () => string;
+  readonly requestContactInfo?: (title: string, subtitle: string) => Promise<void>;
 }
 
 export function buildTurn(context: Pick<Context, 'state' | 'setState'>, p: TurnParts): Turn {
@@ -45,6 +46,7 @@ export function buildTurn(context: Pick<Context, 'state' | 'setState'>, p: TurnP
     },
     send: (messages) => p.send(messages, locale),
     locationPickerUrl: p.locationPickerUrl,
+    requestContactInfo: p.requestContactInfo ?? (async () => undefined),
   };
 }
 

@@ -100,20 +100,28 @@ export class PhotoPipeline {
 
   /** Processes and stores one photo. */
   async process(input: Buffer): Promise<ProcessedPhoto> {
-    const { main, thumb, gps } = await this.render(input);
+    const { image, inspected } = await this.openChecked(input);
+    const main = await this.encodeMain(image, inspected.hasAlpha);
     const key = `${sha256Hex(main.data)}.jpg`;
-    const thumbKey = `${sha256Hex(thumb.data)}.jpg`;
-    await Promise.all([this.store.put(key, main.data, JPEG), this.store.put(thumbKey, thumb.data, JPEG)]);
+    // The main photo is written while the thumbnail is encoded.
+    const [, thumb] = await Promise.all([
+      this.store.put(key, main.data, JPEG),
+      this.encodeThumb(main.data).then(async (t) => {
+        const thumbKey = `${sha256Hex(t.data)}.jpg`;
+        await this.store.put(thumbKey, t.data, JPEG);
+        return { ...t, key: thumbKey };
+      }),
+    ]);
     return {
       key,
-      thumbKey,
+      thumbKey: thumb.key,
       width: main.width,
       height: main.height,
       bytes: main.data.length,
       thumbWidth: thumb.width,
       thumbHeight: thumb.height,
       contentType: JPEG,
-      gps,
+      gps: inspected.gps,
     };
   }
 

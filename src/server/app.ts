@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import sharp from 'sharp';
 import type { CityProfile } from '../domain/city-profile';
 import type { ReportsRepo } from '../domain/reports/ports';
 import type { InboxWorker } from '../inbox/inbox-worker';
@@ -36,6 +37,10 @@ export interface AppDeps {
 
 const CODE_RE = /^PA-[2-9A-HJ-NP-Z]{6,10}$/;
 const MEDIA_RE = /^[a-f0-9]{64}\.(jpg|webp)$/;
+
+function escapeXml(s: string): string {
+  return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
 export function mediaUrl(publicUrl: string, key: string): string {
   return `${publicUrl}/media/${key}`;
@@ -85,6 +90,13 @@ export function createApp(d: AppDeps): express.Express {
     return res.type(img.contentType).send(img.data);
   });
 
+  let banner: Promise<Buffer> | undefined;
+  app.get('/static/contact-banner.png', async (_req, res) => {
+    // Image shown in Zalo's request_user_info card: the city's name on a plain banner.
+    banner ??= Promise.resolve().then(() =>
+      sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="640" height="320"><rect width="640" height="320" fill="#0068ff"/><text x="320" y="175" font-size="44" font-family="sans-serif" fill="#fff" text-anchor="middle">${escapeXml(d.city.name.vi)}</text></svg>`)).png().toBuffer());
+    res.type('image/png').send(await banner);
+  });
   app.use('/static/leaflet', express.static(path.dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d' }));
   app.get('/webview/location', (_req, res) => res.sendFile(path.join(__dirname, 'public', 'location.html')));
   app.get('/webview/location.js', (_req, res) => res.type('application/javascript').sendFile(path.join(__dirname, 'public', 'location.js')));

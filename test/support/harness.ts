@@ -11,6 +11,8 @@ import { silentLogger } from '../../src/logger';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime';
 import { FakeGraphApi } from '../fakes/fake-graph-api';
 import { FakeNominatim } from '../fakes/fake-nominatim';
+import { FakeZaloApi } from '../fakes/fake-zalo-api';
+import { createZaloWebhooks } from '../fakes/zalo-webhooks';
 import { createMessengerWebhooks } from '../fakes/messenger-webhooks';
 import { createTestDb, type TestDb } from './db';
 
@@ -22,6 +24,14 @@ export const TEST_MESSENGER = {
   verifyToken: 'test-verify-token',
 } as const;
 
+export const TEST_ZALO = {
+  appId: '4107330921648205127',
+  appSecret: 'test-zalo-app-secret',
+  oaId: '2950471185532601093',
+  oaSecretKey: 'TESTONLY-oa-secret-key-0000',
+  refreshToken: 'test-refresh-token-0',
+} as const;
+
 export interface Harness {
   readonly rt: Runtime;
   readonly config: Config;
@@ -29,6 +39,10 @@ export interface Harness {
   readonly nominatim: FakeNominatim;
   readonly t: TestDb;
   readonly webhooks: ReturnType<typeof createMessengerWebhooks>;
+  readonly zalo: FakeZaloApi;
+  readonly zaloWebhooks: ReturnType<typeof createZaloWebhooks>;
+  /** POSTs a signed Zalo webhook and returns the response. */
+  postZalo(req: { body: string; headers: Record<string, string> }): Promise<request.Response>;
   readonly dataDir: string;
   /** POSTs a signed Messenger webhook and returns the response. */
   postMessenger(req: { body: string; headers: Record<string, string> }): Promise<request.Response>;
@@ -41,6 +55,8 @@ export async function createHarness(opts: { env?: Record<string, string>; runtim
   const t = await createTestDb();
   const graph = new FakeGraphApi({ accessToken: TEST_MESSENGER.accessToken, appSecret: TEST_MESSENGER.appSecret, pageId: TEST_MESSENGER.pageId, appId: TEST_MESSENGER.appId });
   await graph.start();
+  const zalo = new FakeZaloApi({ appId: TEST_ZALO.appId, appSecret: TEST_ZALO.appSecret, refreshToken: TEST_ZALO.refreshToken });
+  await zalo.start();
   const nominatim = new FakeNominatim();
   await nominatim.start();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'phananh-data-'));
@@ -52,6 +68,13 @@ export async function createHarness(opts: { env?: Record<string, string>; runtim
     MESSENGER_VERIFY_TOKEN: TEST_MESSENGER.verifyToken,
     MESSENGER_API_URL: graph.url,
     GEOCODER_URL: nominatim.url,
+    ZALO_APP_ID: TEST_ZALO.appId,
+    ZALO_APP_SECRET: TEST_ZALO.appSecret,
+    ZALO_OA_ID: TEST_ZALO.oaId,
+    ZALO_OA_SECRET_KEY: TEST_ZALO.oaSecretKey,
+    ZALO_REFRESH_TOKEN: TEST_ZALO.refreshToken,
+    ZALO_API_URL: zalo.url,
+    ZALO_OAUTH_URL: zalo.url,
     DATA_DIR: dataDir,
     PUBLIC_URL: 'http://bot.test',
     LOG_LEVEL: 'silent',
@@ -67,12 +90,16 @@ export async function createHarness(opts: { env?: Record<string, string>; runtim
     nominatim,
     t,
     webhooks,
+    zalo,
+    zaloWebhooks: createZaloWebhooks({ appId: TEST_ZALO.appId, oaId: TEST_ZALO.oaId, oaSecretKey: TEST_ZALO.oaSecretKey }),
+    postZalo: (req) => request(rt.app).post('/webhooks/zalo').set(req.headers).send(req.body),
     dataDir,
     postMessenger: (req) => request(rt.app).post('/webhooks/messenger').set(req.headers).send(req.body),
     idle: () => rt.inbox.idle(),
     async close() {
       await rt.stop();
       await graph.stop();
+      await zalo.stop();
       await nominatim.stop();
       await t.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -86,4 +113,18 @@ export function transcript(graph: FakeGraphApi, psid: string): Array<{ text: str
     text: m.message?.text ?? (m.message?.attachment?.payload as { text?: string } | undefined)?.text ?? '',
     payloads: (m.message?.quick_replies ?? []).map((q) => String(q.payload ?? '')),
   }));
+}
+
+/** What the bot sent to a Zalo user: texts, and list-template buttons (payloads without '#'). */
+export function zaloTranscript(zalo: FakeZaloApi, userId: string): Array<{ text: string; payloads: string[]; links: string[] }> {
+  return zalo.sentMessages(userId).map((m) => {
+    const msg = m.message as { text?: string; attachment?: { payload?: { template_type?: string; elements?: Array<{ title?: string }>; buttons?: Array<{ type: string; payload: unknown }> } } };
+    const p = msg.attachment?.payload;
+    const buttons = p?.buttons ?? [];
+    return {
+      text: msg.text ?? p?.elements?.[0]?.title ?? '',
+      payloads: buttons.filter((b) => b.type.startsWith('oa.query')).map((b) => String(b.payload).replace(/^#/, '')),
+      links: buttons.filter((b) => b.type === 'oa.open.url').map((b) => String((b.payload as { url?: string })?.url ?? b.payload)),
+    };
+  });
 }

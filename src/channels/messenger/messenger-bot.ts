@@ -44,7 +44,7 @@ export function createMessengerBot(d: MessengerBotDeps) {
       userId,
       input,
       resident,
-      capabilities: { maxChoices: MESSENGER_LIMITS.quickReplies, nativeLocation: false },
+      capabilities: { maxChoices: MESSENGER_LIMITS.quickReplies, nativeLocation: false, contactRequest: false },
       residents: d.residents,
       send: (messages) => renderForMessenger(context, messages),
       locationPickerUrl: () => d.pickerUrl('messenger', userId),

@@ -1,0 +1,83 @@
+/**
+ * The Zalo OA bot: Bottender's Bot with our Zalo connector, the PostgreSQL session store and the
+ * same dialogs as Messenger, rendered for Zalo.
+ */
+import { Bot } from 'bottender';
+import type { RootDialog } from '../../../dialogs/root';
+import { createErrorHandler } from '../../../dialogs/error';
+import type { ZaloOaClient } from '../../clients/zalo-oa';
+import type { ResidentsRepo } from '../../domain/reports/ports';
+import type { I18n } from '../../i18n';
+import type { Logger } from '../../logger';
+import type { PgSessionStore } from '../../storage/session-store';
+import { buildTurn } from '../turn';
+import { ZaloConnector } from './zalo-connector';
+import type { ZaloContext } from './zalo-context';
+import { ZALO_LIMITS, ZaloTemplateSupport, renderForZalo, zaloInbound } from './zalo-turn';
+
+export interface ZaloBotDeps {
+  readonly client: ZaloOaClient;
+  readonly appId: string;
+  readonly oaSecretKey: string;
+  readonly sessionStore: PgSessionStore;
+  readonly root: RootDialog;
+  readonly residents: ResidentsRepo;
+  readonly i18n: I18n;
+  readonly logger: Logger;
+  readonly hotline: string;
+  readonly pickerUrl: (channel: 'zalo', userId: string) => string;
+  readonly requestImageUrl: string;
+}
+
+export function createZaloBot(d: ZaloBotDeps) {
+  const connector = new ZaloConnector({ client: d.client, appId: d.appId, oaSecretKey: d.oaSecretKey });
+  const bot = new Bot({ connector: connector as never, sessionStore: d.sessionStore, sync: true });
+  const support = new ZaloTemplateSupport();
+
+  bot.onEvent((async (context: ZaloContext) => {
+    const ev = context.event.parsed;
+    const input = zaloInbound(ev);
+    const userId = context.userId;
+    if (!userId || input.kind === 'receipt') return;
+    if (input.kind === 'unfollow') {
+      d.logger.info({ channel: 'zalo' }, 'resident unfollowed the OA');
+      return;
+    }
+    const resident = await d.residents.touch('zalo', userId, new Date(context.event.timestamp));
+    const turn = buildTurn(context, {
+      channel: 'zalo',
+      userId,
+      input,
+      resident,
+      capabilities: { maxChoices: ZALO_LIMITS.buttons, nativeLocation: true, contactRequest: true },
+      residents: d.residents,
+      send: (messages, locale) => renderForZalo(d.client, userId, messages, { support, chooseNumberHint: d.i18n.t(locale, 'common:chooseNumber'), logger: d.logger }),
+      locationPickerUrl: () => d.pickerUrl('zalo', userId),
+      requestContactInfo: async (title, subtitle) => {
+        await d.client.sendRequestUserInfo(userId, { title, subtitle, imageUrl: d.requestImageUrl });
+      },
+    });
+    await d.root(turn);
+  }) as never);
+
+  bot.onError(
+    createErrorHandler(
+      { logger: d.logger, i18n: d.i18n, hotline: d.hotline },
+      async (ctx, text) => {
+        await (ctx as ZaloContext).sendText(text);
+      },
+      async (ctx) => {
+        const id = (ctx as ZaloContext).userId;
+        return (id && (await d.residents.find('zalo', id))?.locale) || 'vi';
+      },
+    ) as never,
+  );
+  bot.emitter.on('error', (err: unknown) => d.logger.error({ err: err instanceof Error ? err.message.split('\n')[0] : 'error' }, 'zalo bot error'));
+
+  const handle = bot.createRequestHandler();
+  return {
+    bot,
+    connector,
+    handle: (body: unknown) => handle(body as never, { method: 'POST', path: '/webhooks/zalo', query: {}, headers: {}, rawBody: '', body: body as never, params: {}, url: '/webhooks/zalo' } as never),
+  };
+}
