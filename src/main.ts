@@ -9,6 +9,7 @@ import { createRuntime } from './runtime';
 import { createDb, type Db } from './storage/db';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './storage/embedded-postgres';
 import { migrate } from './storage/migrate';
+import { loadCityProfile } from './domain/city-profile';
 import { setUpMessengerProfile } from './channels/messenger/messenger-profile';
 
 interface Closable {
@@ -36,6 +37,15 @@ async function startDevelopmentFakes(config: Config, closers: Closable[], logger
     effective = { ...effective, messenger: { ...effective.messenger, apiUrl: graph.url } };
     logger.info({ url: graph.url }, 'no Messenger credentials: using the in-repo fake Graph API');
   }
+  let zalo: import('../test/fakes/fake-zalo-api').FakeZaloApi | undefined;
+  if (!config.zalo.real) {
+    const { FakeZaloApi } = require('../test/fakes/fake-zalo-api') as typeof import('../test/fakes/fake-zalo-api');
+    zalo = new FakeZaloApi({ appId: FAKE_SECRETS.zaloAppId, appSecret: FAKE_SECRETS.zaloAppSecret, refreshToken: FAKE_SECRETS.zaloRefreshToken });
+    await zalo.start();
+    closers.push({ close: () => zalo!.stop() });
+    effective = { ...effective, zalo: { ...effective.zalo, apiUrl: zalo.url, oauthUrl: zalo.url } };
+    logger.info({ url: zalo.url }, 'no Zalo credentials: using the in-repo fake Zalo OpenAPI');
+  }
   if (!config.geocoder.url && config.simulator) {
     const { FakeNominatim } = require('../test/fakes/fake-nominatim') as typeof import('../test/fakes/fake-nominatim');
     const nominatim = new FakeNominatim();
@@ -44,7 +54,7 @@ async function startDevelopmentFakes(config: Config, closers: Closable[], logger
     effective = { ...effective, geocoder: { ...effective.geocoder, url: nominatim.url } };
     logger.info('simulator mode without GEOCODER_URL: typed addresses use a small offline gazetteer of Huế');
   }
-  return { config: effective, graph };
+  return { config: effective, graph, zalo };
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
@@ -78,15 +88,19 @@ export async function main(): Promise<void> {
       /* eslint-disable @typescript-eslint/no-require-imports -- development only */
       const sim = require('../test/simulator/simulator-routes') as typeof import('../test/simulator/simulator-routes');
       const { createMessengerWebhooks } = require('../test/fakes/messenger-webhooks') as typeof import('../test/fakes/messenger-webhooks');
+      const { createZaloWebhooks } = require('../test/fakes/zalo-webhooks') as typeof import('../test/fakes/zalo-webhooks');
       /* eslint-enable @typescript-eslint/no-require-imports */
       sim.mountSimulator(app, {
         appBaseUrl: () => baseUrl,
         graph: fakes.graph,
         messengerWebhooks: createMessengerWebhooks({ appSecret: FAKE_SECRETS.messengerAppSecret, pageId: effective.messenger.pageId }),
+        zalo: fakes.zalo,
+        zaloWebhooks: fakes.zalo ? createZaloWebhooks({ appId: FAKE_SECRETS.zaloAppId, oaId: FAKE_SECRETS.zaloOaId, oaSecretKey: FAKE_SECRETS.zaloOaSecretKey }) : undefined,
+        center: loadCityProfile(effective.cityProfile).map.center,
       });
     },
   });
-  rt.start();
+  await rt.start();
 
   const server: Server = await new Promise((resolve) => {
     const s = rt.app.listen(effective.port, () => resolve(s));

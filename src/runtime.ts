@@ -36,6 +36,9 @@ import { ZaloOaClient } from './clients/zalo-oa';
 import { PgZaloTokenStore } from './storage/zalo-token-repo';
 import { PgContactsRepo } from './storage/contacts-repo';
 import { zaloWebhookRouter } from './server/zalo-webhook';
+import PgBoss from 'pg-boss';
+import { StatusNotifier } from './notifications/status-notifier';
+import type { RootDialog } from '../dialogs/root';
 
 export interface RuntimeOptions {
   readonly config: Config;
@@ -63,8 +66,9 @@ export interface Runtime {
   readonly messenger: ReturnType<typeof createMessengerBot>;
   readonly zalo: ReturnType<typeof createZaloBot>;
   readonly zaloClient: ZaloOaClient;
-  /** Starts background work (inbox recovery). */
-  start(): void;
+  readonly notifier: StatusNotifier;
+  /** Starts background work: inbox recovery and the notification queue. */
+  start(): Promise<void>;
   /** Stops background work and closes the lock pool (not the main database). */
   stop(): Promise<void>;
 }
@@ -131,7 +135,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   ) as Record<string, { vi: string; en: string }>;
 
   const contacts = new PgContactsRepo(db);
-  const root = createRootDialog({
+  const baseRoot = createRootDialog({
     contacts,
     reports,
     i18n,
@@ -141,6 +145,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     draftIdleHours: config.draftIdleHours,
     understanding: o.understanding,
   });
+
+  // Notifications parked while a messaging window was closed go out when the resident writes again.
+  let notifier: StatusNotifier | undefined;
+  const root: RootDialog = async (turn) => {
+    if (notifier && turn.input.kind !== 'receipt') await notifier.flushDeferred(turn.resident.id, (text) => turn.send([{ text }]));
+    await baseRoot(turn);
+  };
 
   const messengerClient = createMessengerClient({
     accessToken: config.messenger.accessToken,
@@ -216,6 +227,20 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     },
   };
 
+  const boss = new PgBoss({ connectionString: connectionStringOf(db), max: 4 });
+  boss.on('error', (err: Error) => logger.warn({ err: err.message }, 'job queue error'));
+  notifier = new StatusNotifier({
+    db,
+    boss,
+    messenger: messengerClient,
+    zalo: zaloClient,
+    i18n,
+    logger,
+    windows: { messengerWindowHours: config.messenger.windowHours, zaloWindowDays: config.zalo.windowDays, zbsStatusTemplateId: config.zalo.zbsStatusTemplateId },
+    now: () => clock.now(),
+  });
+  const statusNotifier = notifier;
+
   const zaloSynthetic = (userId: string, lat: number, lng: number): InboundEventInput => {
     const msgId = `webview-${crypto.randomUUID()}`;
     return {
@@ -264,9 +289,15 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     messenger,
     zalo,
     zaloClient,
-    start: () => inbox.start(),
+    notifier: statusNotifier,
+    async start() {
+      inbox.start();
+      await boss.start();
+      await statusNotifier.start();
+    },
     async stop() {
       await inbox.stop();
+      await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
       await lockPool.end();
     },
   };

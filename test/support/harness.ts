@@ -81,7 +81,7 @@ export async function createHarness(opts: { env?: Record<string, string>; runtim
     ...opts.env,
   });
   const rt = createRuntime({ config, db: t.db, logger: silentLogger, pollMs: 200, ...opts.runtime });
-  rt.start();
+  await rt.start();
   const webhooks = createMessengerWebhooks({ appSecret: TEST_MESSENGER.appSecret, pageId: TEST_MESSENGER.pageId });
   return {
     rt,
