@@ -1,0 +1,110 @@
+import sharp from 'sharp';
+import { createHarness, zaloTranscript, type Harness } from '../../support/harness';
+
+async function fileReport(h: Harness, channel: 'messenger' | 'zalo', userId: string): Promise<{ code: string; id: string }> {
+  const img = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 9, g: 9, b: 200 } } }).jpeg().toBuffer();
+  if (channel === 'messenger') {
+    const url = h.graph.hostFile(img, 'image/jpeg');
+    for (const req of [
+      h.webhooks.postback({ psid: userId, payload: 'REPORT_START' }),
+      h.webhooks.text({ psid: userId, text: 'Cây đổ chắn ngang đường Lê Lợi' }),
+      h.webhooks.image({ psid: userId, urls: [url] }),
+      h.webhooks.location({ psid: userId, lat: 16.4665, lng: 107.5905 }),
+      h.webhooks.quickReply({ psid: userId, text: 'Cây', payload: 'CATEGORY:trees' }),
+      h.webhooks.quickReply({ psid: userId, text: 'Gửi', payload: 'REPORT_CONFIRM' }),
+    ]) {
+      await h.postMessenger(req);
+      await h.idle();
+    }
+  } else {
+    const url = h.zalo.hostFile(img, 'image/jpeg');
+    for (const req of [
+      h.zaloWebhooks.userSendText({ userId, text: '#REPORT_START' }),
+      h.zaloWebhooks.userSendImage({ userId, imageUrls: [url], text: 'Cây đổ chắn ngang đường Lê Lợi' }),
+      h.zaloWebhooks.userSendLocation({ userId, lat: '16.4665', lng: '107.5905' }),
+      h.zaloWebhooks.userSendText({ userId, text: '#CATEGORY:trees' }),
+      h.zaloWebhooks.userSendText({ userId, text: '#REPORT_CONFIRM' }),
+    ]) {
+      await h.postZalo(req);
+      await h.idle();
+    }
+  }
+  const r = await h.t.db.query<{ code: string; id: string }>(
+    'SELECT r.code, r.id FROM reports r JOIN residents x ON x.id = r.resident_id WHERE x.platform_user_id = $1 ORDER BY r.id DESC LIMIT 1', [userId]);
+  return { code: r.rows[0]!.code, id: String(r.rows[0]!.id) };
+}
+
+async function lastInteraction(h: Harness, userId: string, hoursAgo: number) {
+  await h.t.db.query("UPDATE residents SET last_interaction_at = now() - make_interval(hours => $2) WHERE platform_user_id = $1", [userId, hoursAgo]);
+}
+
+describe('residents are told when their report changes status, within the platforms windows', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ env: { ZALO_ZBS_TEMPLATE_STATUS_ID: '' } });
+  });
+  afterAll(async () => h.close());
+
+  it('a status change queued durably reaches a Messenger resident inside 24 h as a normal message', async () => {
+    const psid = 'psid-notify-1';
+    const { code } = await fileReport(h, 'messenger', psid);
+    expect(await h.rt.notifier.changeStatus(code, 'in_progress')).toBe(true);
+    const msgs = await h.graph.waitForMessages(psid, h.graph.sentMessages(psid).length + 1, 5000);
+    const last = msgs.at(-1)!;
+    expect(last.message?.text).toContain(code);
+    expect(last.message?.text).toMatch(/Đang xử lý/);
+    expect(last.messaging_type).toBe('UPDATE');
+  });
+
+  it('after 24 h a Messenger resident gets the update with the ACCOUNT_UPDATE tag', async () => {
+    const psid = 'psid-notify-2';
+    const { id } = await fileReport(h, 'messenger', psid);
+    await lastInteraction(h, psid, 30);
+    expect(await h.rt.notifier.deliver(id, 'resolved')).toBe('messenger-tag');
+    const last = h.graph.sentMessages(psid).at(-1)!;
+    expect(last.messaging_type).toBe('MESSAGE_TAG');
+    expect(last.tag).toBe('ACCOUNT_UPDATE');
+  });
+
+  it('after 7 days without a ZBS template a Zalo notice waits, then goes out when the resident writes again', async () => {
+    const userId = '7000000000000000001';
+    const { id, code } = await fileReport(h, 'zalo', userId);
+    await lastInteraction(h, userId, 8 * 24);
+    const before = h.zalo.sentMessages(userId).length;
+    expect(await h.rt.notifier.deliver(id, 'resolved')).toBe('defer');
+    expect(await h.rt.notifier.deliver(id, 'resolved')).toBe('defer'); // no duplicate, no error loop
+    expect(h.zalo.sentMessages(userId)).toHaveLength(before);
+    await h.postZalo(h.zaloWebhooks.userSendText({ userId, text: 'alo' }));
+    await h.idle();
+    const texts = zaloTranscript(h.zalo, userId).slice(before).map((m) => m.text);
+    expect(texts[0]).toContain(code);
+    expect(texts[0]).toMatch(/Đã xử lý xong/);
+    const pending = await h.t.db.query('SELECT count(*)::int AS n FROM deferred_notifications WHERE delivered_at IS NULL');
+    expect(pending.rows[0].n).toBe(0);
+  });
+
+  it('when Zalo answers -230 although our record says the window is open, the notice is parked instead of retried forever', async () => {
+    const userId = '7000000000000000002';
+    const { id } = await fileReport(h, 'zalo', userId);
+    h.zalo.failNext('window', 1);
+    expect(await h.rt.notifier.deliver(id, 'in_progress')).toBe('defer');
+  });
+});
+
+describe('with a ZBS status template configured', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ env: { ZALO_ZBS_TEMPLATE_STATUS_ID: 'tpl-status-01' } });
+  });
+  afterAll(async () => h.close());
+
+  it('a Zalo resident outside the 7-day window gets the template message by user id', async () => {
+    const userId = '7000000000000000003';
+    const { id, code } = await fileReport(h, 'zalo', userId);
+    await lastInteraction(h, userId, 10 * 24);
+    expect(await h.rt.notifier.deliver(id, 'resolved')).toBe('zbs-template');
+    const sent = h.zalo.templateMessages(userId).at(-1)!;
+    expect(JSON.stringify(sent)).toContain('tpl-status-01');
+    expect(JSON.stringify(sent)).toContain(code);
+  });
+});
