@@ -112,6 +112,14 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     if (input.kind === 'follow') return welcome(turn);
     if (input.kind === 'contact') return report.saveContact(turn, input.phone, input.name);
 
+    if (turn.state.handedOver) {
+      // A person is handling this conversation; the bot stays quiet until the resident asks for it.
+      const back = input.kind === 'text' && (input.payload === 'MENU' || input.payload === 'GET_STARTED' || /^(menu|bot|tro ly|trợ lý)$/i.test(input.text.trim()));
+      if (!back) return;
+      turn.setState({ handedOver: false });
+      return sendMenu(turn, t, [{ text: t('faq:backToBot') }]);
+    }
+
     const notes: Outbound[] = [];
     const current = await deps.reports.currentDraft(turn.resident.id);
     if (current.expired) notes.push({ text: t('report:expired', { hours: deps.draftIdleHours }) });

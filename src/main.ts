@@ -10,6 +10,7 @@ import { createDb, type Db } from './storage/db';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './storage/embedded-postgres';
 import { migrate } from './storage/migrate';
 import { loadCityProfile } from './domain/city-profile';
+import { createNlu } from './domain/nlu';
 import { setUpMessengerProfile } from './channels/messenger/messenger-profile';
 
 interface Closable {
@@ -79,10 +80,13 @@ export async function main(): Promise<void> {
   const effective = fakes.config;
   let baseUrl = effective.publicUrl ?? `http://localhost:${effective.port}`;
 
+  const nlu = createNlu();
+  logger.info({ trainingMs: Math.round(nlu.trainingMs) }, 'language model trained');
   const rt = createRuntime({
     config: effective,
     db,
     logger,
+    nlu,
     extraRoutes: (app) => {
       if (!effective.simulator || !fakes.graph) return;
       /* eslint-disable @typescript-eslint/no-require-imports -- development only */

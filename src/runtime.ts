@@ -13,7 +13,7 @@ import { createMessengerBot } from './channels/messenger/messenger-bot';
 import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
 import { createMessengerClient } from './clients/graph/messenger-client';
 import type { Config } from './config';
-import { loadCityProfile, type CityProfile } from './domain/city-profile';
+import { CITIES_DIR, loadCityProfile, type CityProfile } from './domain/city-profile';
 import { loadCategories } from './domain/reports/categories';
 import type { CategorySuggester, Clock, Geocoder, PhotoIngest } from './domain/reports/ports';
 import { ReportService } from './domain/reports/report-service';
@@ -39,6 +39,10 @@ import { zaloWebhookRouter } from './server/zalo-webhook';
 import PgBoss from 'pg-boss';
 import { StatusNotifier } from './notifications/status-notifier';
 import type { RootDialog } from '../dialogs/root';
+import { FaqDialog } from '../dialogs/faq/faq-dialog';
+import { loadKnowledgeBase, loadCityProfile as loadKbCity } from './domain/faq/knowledge-base';
+import type { Nlu } from './domain/nlu';
+import type { Turn } from '../dialogs/types';
 
 export interface RuntimeOptions {
   readonly config: Config;
@@ -48,6 +52,8 @@ export interface RuntimeOptions {
   readonly geocoder?: Geocoder;
   readonly suggester?: CategorySuggester;
   readonly understanding?: TextUnderstanding;
+  /** Trained language understanding; without it free text gets the menu (tests of other parts). */
+  readonly nlu?: Nlu;
   /** Extra routes (the simulator) mounted before the 404 handler. */
   readonly extraRoutes?: (app: express.Express) => void;
   /** Inbox recovery poll interval. */
@@ -113,7 +119,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     reports: reportsRepo,
     photos,
     geocoder,
-    suggester: o.suggester ?? keywordCategorySuggester,
+    suggester: o.suggester ?? o.nlu ?? keywordCategorySuggester,
     city,
     categories,
     clock,
@@ -125,8 +131,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     .update(`webview:${config.messenger.appSecret}:${config.zalo.oaSecretKey}`)
     .digest('hex');
   const webviewTokens = new WebviewTokens(webviewSecret);
-  const pickerUrl = (channel: 'messenger' | 'zalo', userId: string) => {
-    const locale = 'vi';
+  const pickerUrl = (channel: 'messenger' | 'zalo', userId: string, locale: 'vi' | 'en') => {
     return `${publicUrl}/webview/location?t=${encodeURIComponent(webviewTokens.sign(channel, userId))}&lang=${locale}`;
   };
 
@@ -135,6 +140,19 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   ) as Record<string, { vi: string; en: string }>;
 
   const contacts = new PgContactsRepo(db);
+  // Filled once the Messenger client exists (the FAQ dialog's handover passes the thread to the Page Inbox).
+  let passToInbox: (psid: string) => Promise<void> = async () => undefined;
+  const handover = async (turn: Turn, reason: string) => {
+    await db.query('INSERT INTO staff_handovers (resident_id, channel, reason) VALUES ($1, $2, $3)', [turn.resident.id, turn.channel, reason]);
+    if (turn.channel === 'messenger') await passToInbox(turn.userId).catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'pass thread control failed'));
+    logger.info({ channel: turn.channel }, 'conversation handed to staff');
+  };
+  const faq = o.nlu
+    ? (() => {
+        const kbCity = loadKbCity(config.cityProfile.endsWith('.json') ? path.resolve(config.cityProfile) : path.join(CITIES_DIR, `${config.cityProfile}.json`));
+        return new FaqDialog({ nlu: o.nlu, kb: loadKnowledgeBase(undefined, { city: kbCity }), city: kbCity, hotline: city.hotline, i18n, handover });
+      })()
+    : undefined;
   const baseRoot = createRootDialog({
     contacts,
     reports,
@@ -143,7 +161,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     categories,
     categoryLabels,
     draftIdleHours: config.draftIdleHours,
-    understanding: o.understanding,
+    understanding: o.understanding ?? faq,
+    extraPayloads: faq ? (turn, payload) => faq.handlePayload(turn, payload) : undefined,
   });
 
   // Notifications parked while a messaging window was closed go out when the resident writes again.
@@ -159,6 +178,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     appSecret: config.messenger.appSecret,
     origin: config.messenger.apiUrl,
   });
+  passToInbox = async (psid) => {
+    await messengerClient.passThreadControlToPageInbox(psid);
+  };
   const messenger = createMessengerBot({
     client: messengerClient,
     appId: config.messenger.appId,

@@ -15,7 +15,7 @@ export interface TurnParts {
   readonly capabilities: ChannelCapabilities;
   readonly residents: ResidentsRepo;
   readonly send: (messages: readonly Outbound[], locale: Locale) => Promise<void>;
-  readonly locationPickerUrl: () => string;
+  readonly locationPickerUrl: (locale: Locale) => string;
   readonly requestContactInfo?: (title: string, subtitle: string) => Promise<void>;
 }
 
@@ -45,7 +45,7 @@ export function buildTurn(context: Pick<Context, 'state' | 'setState'>, p: TurnP
       await p.residents.setLocale(p.resident.id, l);
     },
     send: (messages) => p.send(messages, locale),
-    locationPickerUrl: p.locationPickerUrl,
+    locationPickerUrl: () => p.locationPickerUrl(locale),
     requestContactInfo: p.requestContactInfo ?? (async () => undefined),
   };
 }

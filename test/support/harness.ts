@@ -9,6 +9,7 @@ import request from 'supertest';
 import { parseConfig, type Config } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime';
+import { createNlu, type Nlu } from '../../src/domain/nlu';
 import { FakeGraphApi } from '../fakes/fake-graph-api';
 import { FakeNominatim } from '../fakes/fake-nominatim';
 import { FakeZaloApi } from '../fakes/fake-zalo-api';
@@ -51,7 +52,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(opts: { env?: Record<string, string>; runtime?: Partial<RuntimeOptions> } = {}): Promise<Harness> {
+let sharedNlu: Nlu | undefined;
+/** The trained model, once per test file (training takes a few seconds). */
+export function testNlu(): Nlu {
+  sharedNlu ??= createNlu();
+  return sharedNlu;
+}
+
+export async function createHarness(opts: { env?: Record<string, string>; runtime?: Partial<RuntimeOptions>; nlu?: boolean } = {}): Promise<Harness> {
   const t = await createTestDb();
   const graph = new FakeGraphApi({ accessToken: TEST_MESSENGER.accessToken, appSecret: TEST_MESSENGER.appSecret, pageId: TEST_MESSENGER.pageId, appId: TEST_MESSENGER.appId });
   await graph.start();
@@ -80,7 +88,7 @@ export async function createHarness(opts: { env?: Record<string, string>; runtim
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const rt = createRuntime({ config, db: t.db, logger: silentLogger, pollMs: 200, ...opts.runtime });
+  const rt = createRuntime({ config, db: t.db, logger: silentLogger, pollMs: 200, ...(opts.nlu ? { nlu: testNlu() } : {}), ...opts.runtime });
   await rt.start();
   const webhooks = createMessengerWebhooks({ appSecret: TEST_MESSENGER.appSecret, pageId: TEST_MESSENGER.pageId });
   return {

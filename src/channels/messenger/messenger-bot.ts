@@ -25,7 +25,7 @@ export interface MessengerBotDeps {
   readonly i18n: I18n;
   readonly logger: Logger;
   readonly hotline: string;
-  readonly pickerUrl: (channel: 'messenger', userId: string) => string;
+  readonly pickerUrl: (channel: 'messenger', userId: string, locale: 'vi' | 'en') => string;
 }
 
 export function createMessengerBot(d: MessengerBotDeps) {
@@ -47,7 +47,7 @@ export function createMessengerBot(d: MessengerBotDeps) {
       capabilities: { maxChoices: MESSENGER_LIMITS.quickReplies, nativeLocation: false, contactRequest: false },
       residents: d.residents,
       send: (messages) => renderForMessenger(context, messages),
-      locationPickerUrl: () => d.pickerUrl('messenger', userId),
+      locationPickerUrl: (locale) => d.pickerUrl('messenger', userId, locale),
     });
     await d.root(turn);
   }) as never);

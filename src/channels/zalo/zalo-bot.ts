@@ -25,7 +25,7 @@ export interface ZaloBotDeps {
   readonly i18n: I18n;
   readonly logger: Logger;
   readonly hotline: string;
-  readonly pickerUrl: (channel: 'zalo', userId: string) => string;
+  readonly pickerUrl: (channel: 'zalo', userId: string, locale: 'vi' | 'en') => string;
   readonly requestImageUrl: string;
 }
 
@@ -52,7 +52,7 @@ export function createZaloBot(d: ZaloBotDeps) {
       capabilities: { maxChoices: ZALO_LIMITS.buttons, nativeLocation: true, contactRequest: true },
       residents: d.residents,
       send: (messages, locale) => renderForZalo(d.client, userId, messages, { support, chooseNumberHint: d.i18n.t(locale, 'common:chooseNumber'), logger: d.logger }),
-      locationPickerUrl: () => d.pickerUrl('zalo', userId),
+      locationPickerUrl: (locale) => d.pickerUrl('zalo', userId, locale),
       requestContactInfo: async (title, subtitle) => {
         await d.client.sendRequestUserInfo(userId, { title, subtitle, imageUrl: d.requestImageUrl });
       },

@@ -78,7 +78,7 @@ export function addPhotos(d: Draft, photos: DraftPhoto[]): { draft: Draft; added
 export type DescriptionProblem = 'report.description-too-short' | 'report.description-too-long';
 
 export function checkDescription(text: string): DescriptionProblem | null {
-  const len = [...text.trim()].length;
+  const len = [...text.normalize('NFC').trim()].length;
   if (len < MIN_DESCRIPTION) return 'report.description-too-short';
   if (len > MAX_DESCRIPTION) return 'report.description-too-long';
   return null;

@@ -83,7 +83,7 @@ export class ReportService {
   async describe(residentId: string, text: string): Promise<Draft> {
     const problem = checkDescription(text);
     if (problem) throw new DomainError(problem);
-    const description = text.trim();
+    const description = text.normalize('NFC').trim();
     const suggestion = this.d.suggester.suggestCategory(description);
     return (await this.update(residentId, (cur) => ({
       ...(cur ?? emptyDraft(this.d.clock.now())),

@@ -97,7 +97,7 @@ describe('a resident files a report on Messenger', () => {
     await say(psid, h.webhooks.location({ psid, lat: 10.7731, lng: 106.7004 }));
     expect(transcript(h.graph, psid).map((m) => m.text).join('\n')).toMatch(/ngoài địa bàn Thành phố Huế/);
     const draft = await h.t.db.query("SELECT data FROM report_drafts d JOIN residents r ON r.id = d.resident_id WHERE r.platform_user_id = $1", [psid]);
-    expect(draft.rows[0].data.location).toBeUndefined();
+    expect(draft.rows[0]!.data.location).toBeUndefined();
   });
 
   it('"hủy" cancels the draft at any step', async () => {
@@ -107,7 +107,7 @@ describe('a resident files a report on Messenger', () => {
     await say(psid, h.webhooks.text({ psid, text: 'hủy' }));
     expect(transcript(h.graph, psid).at(-1)!.text).toMatch(/Đã hủy/);
     const n = await h.t.db.query("SELECT count(*)::int AS n FROM report_drafts d JOIN residents r ON r.id = d.resident_id WHERE r.platform_user_id = $1", [psid]);
-    expect(n.rows[0].n).toBe(0);
+    expect(n.rows[0]!.n).toBe(0);
   });
 
   it('"my reports" lists the last reports and a code shows its status', async () => {

@@ -80,7 +80,7 @@ describe('residents are told when their report changes status, within the platfo
     expect(texts[0]).toContain(code);
     expect(texts[0]).toMatch(/Đã xử lý xong/);
     const pending = await h.t.db.query('SELECT count(*)::int AS n FROM deferred_notifications WHERE delivered_at IS NULL');
-    expect(pending.rows[0].n).toBe(0);
+    expect(pending.rows[0]!.n).toBe(0);
   });
 
   it('when Zalo answers -230 although our record says the window is open, the notice is parked instead of retried forever', async () => {

@@ -61,9 +61,9 @@ describe('a resident files a report on the city Zalo OA', () => {
     expect(req.attachment?.payload?.template_type).toBe('request_user_info');
     await send(h.zaloWebhooks.userSubmitInfo({ userId, info: { name: 'Trần Thị B', phone: '84903123456', address: '', city: '', district: '', ward: '' } as never }));
     const contact = await h.t.db.query("SELECT c.phone FROM resident_contacts c JOIN residents r ON r.id = c.resident_id WHERE r.platform_user_id = $1", [userId]);
-    expect(contact.rows[0].phone).toBe('84903123456');
+    expect(contact.rows[0]!.phone).toBe('84903123456');
     const report = await h.t.db.query("SELECT to_jsonb(r) AS row FROM reports r JOIN residents x ON x.id = r.resident_id WHERE x.platform_user_id = $1", [userId]);
-    expect(JSON.stringify(report.rows[0].row)).not.toContain('84903123456');
+    expect(JSON.stringify(report.rows[0]!.row)).not.toContain('84903123456');
   });
 
   it('handles a redelivered event (same msg_id) once', async () => {

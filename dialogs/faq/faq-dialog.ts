@@ -1,0 +1,164 @@
+/**
+ * Free text outside a flow: emergencies first (113/114/115 at once, never a report), then reports,
+ * status checks, FAQ answers from the knowledge base (short answer, details on request, top 2–3
+ * topics as buttons when unsure), small talk, and an honest "I don't know" with the hotline and a
+ * person.
+ */
+import type { CityProfile as KbCity, KnowledgeBase } from '../../src/domain/faq/knowledge-base';
+import { renderTopicText } from '../../src/domain/faq/knowledge-base';
+import { DETAIL_KEYS } from '../../src/domain/faq/knowledge-base.schema';
+import type { Nlu, NluResult } from '../../src/domain/nlu';
+import { EMERGENCY_NUMBER } from '../../src/domain/nlu';
+import type { Locale } from '../../src/domain/shared/ids';
+import type { I18n, Translate } from '../../src/i18n';
+import { offer } from '../choices';
+import type { ReportDialog } from '../report/report-dialog';
+import type { TextUnderstanding } from '../root';
+import type { Choice, Turn } from '../types';
+
+export interface FaqDialogDeps {
+  readonly nlu: Nlu;
+  readonly kb: KnowledgeBase;
+  readonly city: KbCity;
+  readonly hotline: string;
+  readonly i18n: I18n;
+  /** Hands the conversation to a person (Messenger: Page Inbox; Zalo: a flag staff see). */
+  readonly handover: (turn: Turn, reason: string) => Promise<void>;
+  /** Two topics closer than this are offered as buttons instead of answering one. */
+  readonly clarifyMargin?: number;
+}
+
+const HELLO = /^(xin chao|chao|hello|hi|alo|hey|chao ban|chao bot|chao ad|ad oi)\b/;
+const THANKS = /(cam on|cảm ơn|thank|thanks|tks|camon)/i;
+const BYE = /^(tam biet|bye|goodbye|hen gap lai)/;
+
+export class FaqDialog implements TextUnderstanding {
+  constructor(private readonly d: FaqDialogDeps) {}
+
+  async handle(turn: Turn, text: string, ctx: { reportDialog: ReportDialog; showMyReports: (turn: Turn) => Promise<void> }): Promise<boolean> {
+    const r = this.d.nlu.classify(text);
+    const locale: Locale = r.lang === 'en' ? 'en' : turn.locale;
+    switch (r.intent) {
+      case 'emergency':
+        await this.emergency(turn, r, locale);
+        return true;
+      case 'report':
+        await ctx.reportDialog.startWithDescription(turn, text, r.category);
+        return true;
+      case 'status':
+        await ctx.showMyReports(turn);
+        return true;
+      case 'faq':
+        if (r.topic) {
+          const close = r.alternatives.filter((a) => a.topic !== r.topic && r.score - a.score < (this.d.clarifyMargin ?? 0.15));
+          if (close.length > 0) await this.clarify(turn, [r.topic, ...close.slice(0, 2).map((a) => a.topic)], locale);
+          else await this.answer(turn, r.topic, locale);
+          return true;
+        }
+        break;
+      case 'smalltalk':
+        await this.smalltalk(turn, text, locale);
+        return true;
+      default:
+        break;
+    }
+    await this.unknown(turn, locale);
+    return true;
+  }
+
+  /** FAQ:<slug>, FAQ_MORE:<slug>, HUMAN. */
+  async handlePayload(turn: Turn, payload: string): Promise<boolean> {
+    if (payload.startsWith('FAQ:')) {
+      const slug = payload.slice(4);
+      if (!this.d.kb.bySlug.has(slug)) return false;
+      await this.answer(turn, slug, turn.locale);
+      return true;
+    }
+    if (payload.startsWith('FAQ_MORE:')) {
+      const slug = payload.slice(9);
+      if (!this.d.kb.bySlug.has(slug)) return false;
+      await this.details(turn, slug, turn.locale);
+      return true;
+    }
+    if (payload === 'HUMAN') {
+      const t = this.t(turn.locale);
+      await this.d.handover(turn, 'resident asked for a person');
+      turn.setState({ menu: null, handedOver: true });
+      await turn.send([{ text: t('faq:handedOver') }]);
+      return true;
+    }
+    return false;
+  }
+
+  private async emergency(turn: Turn, r: NluResult, locale: Locale): Promise<void> {
+    const t = this.t(locale);
+    const first = (r.emergencyKind && EMERGENCY_NUMBER[r.emergencyKind as keyof typeof EMERGENCY_NUMBER]) || '113';
+    const numbers = [first, ...['113', '114', '115'].filter((n) => n !== first)];
+    await turn.send([{
+      text: t('faq:emergency', { number: first, service: t(`faq:service.${first}`) }),
+      calls: numbers.map((n) => ({ title: t(`faq:call.${n}`), phone: n })),
+    }]);
+  }
+
+  private async answer(turn: Turn, slug: string, locale: Locale): Promise<void> {
+    const t = this.t(locale);
+    const topic = this.d.kb.bySlug.get(slug)!;
+    const text = renderTopicText(topic.short[locale], this.d.city, locale);
+    const choices: Choice[] = [];
+    if (Object.keys(topic.details).length > 0) choices.push({ title: t('faq:more'), payload: `FAQ_MORE:${slug}` });
+    for (const rel of topic.related.slice(0, 2)) {
+      const other = this.d.kb.bySlug.get(rel);
+      if (other) choices.push({ title: other.title[locale], payload: `FAQ:${rel}` });
+    }
+    choices.push({ title: t('faq:human'), payload: 'HUMAN' });
+    await offer(turn, t, `${topic.title[locale]}\n${text}`, choices);
+  }
+
+  private async details(turn: Turn, slug: string, locale: Locale): Promise<void> {
+    const t = this.t(locale);
+    const topic = this.d.kb.bySlug.get(slug)!;
+    const parts: string[] = [topic.title[locale]];
+    for (const key of DETAIL_KEYS) {
+      const d = topic.details[key];
+      if (d) parts.push(`• ${t(`faq:detail.${key}`)}: ${renderTopicText(d[locale], this.d.city, locale)}`);
+    }
+    const sources = topic.sources.map((s) => s.title).join('; ');
+    if (sources) parts.push(`(${sources})`);
+    await turn.send([{ text: parts.join('\n\n') }]);
+    const related: Choice[] = topic.related.slice(0, 3).flatMap((rel) => {
+      const other = this.d.kb.bySlug.get(rel);
+      return other ? [{ title: other.title[locale], payload: `FAQ:${rel}` }] : [];
+    });
+    if (related.length > 0) await offer(turn, t, t('faq:related'), related);
+  }
+
+  private async clarify(turn: Turn, slugs: string[], locale: Locale): Promise<void> {
+    const t = this.t(locale);
+    const choices: Choice[] = slugs.map((s) => ({ title: this.d.kb.bySlug.get(s)?.title[locale] ?? s, payload: `FAQ:${s}` }));
+    choices.push({ title: t('faq:noneOfThese'), payload: 'HUMAN' });
+    await offer(turn, t, t('faq:clarify'), choices);
+  }
+
+  private async smalltalk(turn: Turn, text: string, locale: Locale): Promise<void> {
+    const t = this.t(locale);
+    const f = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').toLowerCase().trim();
+    const key = THANKS.test(text) || THANKS.test(f) ? 'common:thanks' : BYE.test(f) ? 'common:goodbye' : HELLO.test(f) ? 'common:hello' : 'common:hello';
+    await offer(turn, t, t(key), [
+      { title: t('common:menu.report'), payload: 'REPORT_START' },
+      { title: t('common:menu.ask'), payload: 'ASK_QUESTION' },
+      { title: t('common:menu.myReports'), payload: 'MY_REPORTS' },
+    ]);
+  }
+
+  private async unknown(turn: Turn, locale: Locale): Promise<void> {
+    const t = this.t(locale);
+    await offer(turn, t, t('faq:unknown', { hotline: this.d.hotline }), [
+      { title: t('faq:human'), payload: 'HUMAN' },
+      { title: t('common:menu.report'), payload: 'REPORT_START' },
+    ], { calls: [{ title: `📞 ${this.d.hotline}`, phone: this.d.hotline }] });
+  }
+
+  private t(locale: Locale): Translate {
+    return this.d.i18n.forLocale(locale);
+  }
+}
