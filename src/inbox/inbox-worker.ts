@@ -77,30 +77,42 @@ export class InboxWorker {
     this.chains.set(conversationKey, next);
   }
 
+  /**
+   * Handles the conversation's pending events in order. The advisory lock (and its connection) is
+   * held for one event at a time, so a resident who keeps writing cannot starve the others of lock
+   * connections; order still holds because only the lock holder takes the oldest pending event.
+   */
   private async drain(conversationKey: string): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const outcome = await this.handleNext(conversationKey);
+      if (outcome !== 'handled') return;
+    }
+  }
+
+  private async handleNext(conversationKey: string): Promise<'handled' | 'empty' | 'busy' | 'retry-later'> {
     const client = await this.o.lockPool.connect();
     let locked = false;
     try {
       const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 42)) AS ok', [conversationKey]);
       locked = r.rows[0]?.ok === true;
-      if (!locked) return; // another process owns this conversation; it loops until nothing is pending
-      for (;;) {
-        if (this.stopped) return;
-        const ev = await this.o.inbox.nextPending(conversationKey);
-        if (!ev) return;
-        const handler = this.o.handlers[ev.channel];
-        if (!handler) {
-          await this.o.inbox.markFailed(ev.id, `no handler for channel ${ev.channel}`, 1);
-          continue;
-        }
-        try {
-          await handler(ev);
-          await this.o.inbox.markDone(ev.id);
-        } catch (err) {
-          const outcome = await this.o.inbox.markFailed(ev.id, errMessage(err), this.maxAttempts);
-          this.o.logger.error({ err: errMessage(err), eventId: ev.id, outcome }, 'event handling failed');
-          if (outcome === 'retry') return; // keep order: retry this event on the next poll before later ones
-        }
+      if (!locked) return 'busy'; // another process owns this conversation; it drains until nothing is pending
+      const ev = await this.o.inbox.nextPending(conversationKey);
+      if (!ev) return 'empty';
+      const handler = this.o.handlers[ev.channel];
+      if (!handler) {
+        await this.o.inbox.markFailed(ev.id, `no handler for channel ${ev.channel}`, 1);
+        return 'handled';
+      }
+      try {
+        await handler(ev);
+        await this.o.inbox.markDone(ev.id);
+        return 'handled';
+      } catch (err) {
+        const outcome = await this.o.inbox.markFailed(ev.id, errMessage(err), this.maxAttempts);
+        this.o.logger.error({ err: errMessage(err), eventId: ev.id, outcome }, 'event handling failed');
+        // Keep order: a failed event is retried (next poll) before any later one of this resident.
+        return outcome === 'retry' ? 'retry-later' : 'handled';
       }
     } finally {
       if (locked) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 42))', [conversationKey]).catch(() => undefined);

@@ -1,0 +1,95 @@
+/**
+ * Child process: the real app, wired as `src/main.ts` does (createRuntime, default pool size,
+ * default inbox poll), on a real PostgreSQL database, talking to the runner's fakes (Graph API,
+ * Zalo OpenAPI, Nominatim).
+ *
+ * Calls: `drain` waits until every accepted event has been handled and returns the inbox counts;
+ * `usage` returns peak RSS and CPU time; `pauseWorker`/`resumeWorker` (diagnostics only) stop the
+ * inbox worker from picking up new events, so the ack path can be measured alone; events accepted
+ * meanwhile are marked `skipped` on resume, never handled.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseConfig } from '../../../src/config';
+import { createLogger } from '../../../src/logger';
+import { createRuntime } from '../../../src/runtime';
+import { createDb } from '../../../src/storage/db';
+import { prepareHost, serveHost } from '../lib/host-side';
+import { BENCH_MESSENGER, BENCH_ZALO } from '../lib/messenger';
+
+prepareHost();
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set; start this host through test/bench/lib/host.ts`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  const db = createDb(required('BENCH_DATABASE_URL'));
+  const config = parseConfig({
+    MESSENGER_ACCESS_TOKEN: BENCH_MESSENGER.accessToken,
+    MESSENGER_APP_SECRET: BENCH_MESSENGER.appSecret,
+    MESSENGER_PAGE_ID: BENCH_MESSENGER.pageId,
+    MESSENGER_APP_ID: BENCH_MESSENGER.appId,
+    MESSENGER_VERIFY_TOKEN: BENCH_MESSENGER.verifyToken,
+    MESSENGER_API_URL: required('BENCH_GRAPH_URL'),
+    ZALO_APP_ID: BENCH_ZALO.appId,
+    ZALO_APP_SECRET: BENCH_ZALO.appSecret,
+    ZALO_OA_ID: BENCH_ZALO.oaId,
+    ZALO_OA_SECRET_KEY: BENCH_ZALO.oaSecretKey,
+    ZALO_REFRESH_TOKEN: BENCH_ZALO.refreshToken,
+    ZALO_API_URL: required('BENCH_ZALO_URL'),
+    ZALO_OAUTH_URL: required('BENCH_ZALO_URL'),
+    GEOCODER_URL: required('BENCH_GEOCODER_URL'),
+    DATA_DIR: required('BENCH_DATA_DIR'),
+    PUBLIC_URL: 'http://bot.test',
+    SIMULATOR: 'off',
+  });
+  // warn and above only, to stderr (the runner prefixes and shows it): errors must not go unseen.
+  const logger = createLogger('warn', process.stderr);
+  const rt = createRuntime({ config, db, logger });
+  await rt.start();
+  const server = http.createServer(rt.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  serveHost(
+    { port },
+    {
+      async drain() {
+        const t0 = Date.now();
+        await rt.inbox.idle();
+        const r = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM inbound_events GROUP BY status');
+        return { ms: Date.now() - t0, counts: Object.fromEntries(r.rows.map((x) => [x.status, x.n])) as Record<string, number> };
+      },
+      async pauseWorker() {
+        // Diagnostic: accept() still stores events, but nothing schedules their handling.
+        rt.inbox.schedule = () => undefined;
+        return null;
+      },
+      async resumeWorker() {
+        delete (rt.inbox as { schedule?: unknown }).schedule; // back to InboxWorker.prototype.schedule
+        const r = await db.query(
+          "UPDATE inbound_events SET status = 'skipped', handled_at = now(), last_error = 'benchmark: accepted while the worker was paused' WHERE status = 'pending'",
+        );
+        return { skipped: r.rowCount ?? 0 };
+      },
+      async usage() {
+        const u = process.resourceUsage();
+        return { maxRssBytes: u.maxRSS * 1024, cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000 };
+      },
+    },
+    async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rt.stop();
+      await db.close();
+    },
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`app host failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
