@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { signZalo } from '../../../src/channels/zalo/zalo-signature';
+import { sendPhotoToZalo } from '../../../src/channels/zalo/zalo-photos';
 import { createHarness, TEST_ZALO, zaloTranscript, type Harness } from '../../support/harness';
 
 const FIXTURES = path.join(__dirname, '../../fixtures/zalo');
@@ -82,5 +83,42 @@ describe('a resident files a report on the city Zalo OA', () => {
     expect(menu).toMatch(/1\. .*Gửi phản ánh/);
     await send(h.zaloWebhooks.userSendText({ userId, text: '1' }));
     expect(zaloTranscript(h.zalo, userId).map((m) => m.text).join('\n')).toMatch(/mô tả sự việc/);
+  });
+});
+
+describe('Zalo specifics', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(async () => h.close());
+
+  it('re-encodes a photo larger than 1 MB under the limit before uploading it to Zalo', async () => {
+    const noise = Buffer.alloc(2400 * 1800 * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    const big = await sharp(noise, { raw: { width: 2400, height: 1800, channels: 3 } }).jpeg({ quality: 95 }).toBuffer();
+    expect(big.length).toBeGreaterThan(1_000_000);
+    const userId = '5519028374615903009';
+    h.zalo.userInteracted(userId);
+    await sendPhotoToZalo(h.rt.zaloClient, userId, big, 'Trước và sau');
+    const upload = h.zalo.calls(/upload\/image/).at(-1)!;
+    expect((upload.body as { file: { size: number } }).file.size).toBeLessThanOrEqual(1_000_000);
+    expect(JSON.stringify(h.zalo.sentMessages(userId).at(-1)!.message)).toContain('attachment_id');
+  });
+
+  it('takes the report in another order: location first, then text, then photo', async () => {
+    const userId = '5519028374615903010';
+    const send = async (req: { body: string; headers: Record<string, string> }) => {
+      expect((await h.postZalo(req)).status).toBe(200);
+      await h.idle();
+    };
+    await send(h.zaloWebhooks.userSendLocation({ userId, lat: '16.4727', lng: '107.5883', text: 'Chợ Đông Ba' }));
+    await send(h.zaloWebhooks.userSendText({ userId, text: 'Rác thải chất đống trước cổng chợ mấy ngày nay' }));
+    await send(h.zaloWebhooks.userSendImage({ userId, imageUrls: [h.zalo.hostFile(await photo(), 'image/jpeg')] }));
+    const cat = zaloTranscript(h.zalo, userId).at(-1)!;
+    expect(cat.payloads[0]).toBe('CATEGORY:waste');
+    await send(h.zaloWebhooks.userSendText({ userId, text: '#CATEGORY:waste' }));
+    await send(h.zaloWebhooks.userSendText({ userId, text: '#REPORT_CONFIRM' }));
+    expect(zaloTranscript(h.zalo, userId).map((m) => m.text).join('\n')).toMatch(/PA-[2-9A-HJ-NP-Z]{6,10}/);
   });
 });
