@@ -17,7 +17,6 @@ for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
 
 import readline from 'node:readline';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the console redirect above
 const nluModule = require('../domain/nlu/index') as typeof import('../domain/nlu/index');
 
 interface OutputLine {

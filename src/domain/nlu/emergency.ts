@@ -7,8 +7,10 @@
  * `w('cháy')` matches `chays` and `chay`, but not `chayj` (chạy, to run) or `chayr` (chảy, to flow):
  * diacritics decide when present, and context decides when they are absent.
  *
- * Guards keep "số cứu hỏa là gì" (a question about numbers), "báo cháy giả", "cây sắp đổ" and
- * "what to do in case of fire" out, unless the message also says it is happening now ("đang", "cứu với").
+ * Guards keep out "số cứu hỏa là gì" (a question about numbers), "báo cháy giả" and drills, "nếu có
+ * cháy thì…" and "what to do in case of fire", "bị cướp tháng trước" (over), "cây sắp đổ" (a risk, for
+ * soft rules) and "cháy hàng" (sold out), unless the message also says it is happening now ("đang",
+ * "vừa", "cứu với", "!"). A guard also takes the emergency label away from the statistical model.
  */
 import { accentKey, fold, type Normalised } from './normalise';
 
@@ -25,7 +27,7 @@ export const EMERGENCY_NUMBER: Record<EmergencyKind, string> = {
 
 export interface EmergencyMatch {
   readonly kind: EmergencyKind;
-  /** Rule strength: 'hard' rules ignore the risk/past guards. */
+  /** 'hard' rules (cứu với, mắc kẹt, đuối nước…) ignore the risk guard ("sắp", "nguy cơ"); 'soft' ones do not. */
   readonly strength: 'hard' | 'soft';
   /** Ids of the rules that fired (debugging and tests). */
   readonly rules: readonly string[];
@@ -33,7 +35,7 @@ export interface EmergencyMatch {
 
 export interface EmergencyVerdict {
   readonly match: EmergencyMatch | null;
-  /** A guard suppressed a match (the message talks about emergencies but is not one). */
+  /** A guard holds: the message talks about emergencies but is not one (set whether or not a rule fired). */
   readonly guarded: string | null;
   /** Best guess of the kind from keywords even when nothing fired (for classifier-detected emergencies). */
   readonly kindHint: EmergencyKind | null;
@@ -100,7 +102,7 @@ const RULES: readonly Rule[] = [
   { id: 'fire.lua', kind: 'fire', strength: 'soft', re: re('lửa bùng/bốc/cháy/lan/lớn/to/ngùn_ngụt', 'bốc/bắt lửa', 'có lửa ~2 cháy/lớn/bùng', 'khói ~2 lửa', 'phát_nổ', '=nổ lớn/to/tung', 'tiếng =nổ', 'nổ tung', 'chập điện ~2 cháy/lửa/khói') },
   {
     id: 'fire.en', kind: 'fire', strength: 'soft',
-    re: re('fire', 'on fire', 'burning', 'flames', 'blaze', 'explosion', 'exploded', 'smoke ~3 house/building/window/apartment/flat'),
+    re: re('fire', 'on fire', 'burning', 'flames', 'blaze', 'explosion', 'exploded', 'smoke ~5 house/building/window/apartment/flat/kitchen/roof'),
     unless: re('fire station/stations/department/brigade/service/services/alarm/alarms/hydrant/exit/exits/escape/truck/trucks/safety/extinguisher/prevention/inspection/number/hazard/risk', 'burning rubbish/trash/garbage/leaves/tyres/tires/plastic/straw/waste/fields/incense'),
   },
 
@@ -110,9 +112,10 @@ const RULES: readonly Rule[] = [
   // ---- rescue
   { id: 'rescue.trapped', kind: 'rescue', strength: 'hard', re: re('mắc_kẹt', 'bị kẹt ~2 trong/thang_máy/dưới/giữa/không_ra', 'kẹt trong/dưới', 'kẹt thang_máy', 'trapped', 'stuck in/inside ~2 lift/elevator/car/house/building/rubble/flood/water', 'stuck ~1 in ~1 the ~1 lift/elevator'), unless: re('kẹt xe') },
   { id: 'rescue.drowning', kind: 'rescue', strength: 'hard', re: re('đuối_nước', 'chết_đuối', 'bị đuối', 'sắp chìm', 'bị chìm', 'nước cuốn/cuốn_trôi', 'lũ cuốn', 'bị cuốn trôi', 'chới_với', 'lật thuyền/ghe/xuồng/đò', 'thuyền/ghe/xuồng/đò ~2 bị ~1 lật/chìm', 'drowning', 'drowned', 'swept away', 'sinking', 'capsized') },
-  { id: 'rescue.fall', kind: 'rescue', strength: 'hard', re: re(`rơi/té/ngã/rớt/lọt/nhảy ~1 xuống sông/hồ/giếng/hố/cống/biển/vực/kênh/mương/ao`, 'nhảy cầu', 'fell into/in/off ~2 river/well/hole/lake/sea/canal/drain/bridge', 'fallen into ~2 river/well/hole/lake', 'jump/jumped/jumping off ~2 bridge') },
+  { id: 'rescue.fall', kind: 'rescue', strength: 'hard', re: re(`rơi/té/ngã/rớt/lọt/nhảy ~1 xuống sông/hồ/giếng/hố/cống/biển/vực/kênh/mương/ao`, 'nhảy cầu', 'định/đòi/muốn nhảy ~3 lầu/tầng/cầu/xuống/sông', 'nhảy từ ~3 tầng/lầu/cầu/sân_thượng', 'fell into/in/off ~2 river/well/hole/lake/sea/canal/drain/bridge', 'fallen into ~2 river/well/hole/lake', 'jump/jumped/jumping off ~2 bridge') },
   { id: 'rescue.collapse', kind: 'rescue', strength: 'hard', re: re(`=sập ~3 ${PERSON}/đè/vùi/bên_trong`, 'nhà/tường/cầu/mái/công_trình/giàn_giáo sập ~3 =đè/người/=vùi', '=đè/=vùi ~1 ' + PERSON, '=đè lên ~2 ' + PERSON, '=vùi lấp', 'sạt_lở ~3 =vùi/lấp/=đè/cuốn/sập', `đổ ~1 =đè ~2 ${PERSON}`, 'bị vùi', 'collapsed ~3 people/someone/inside/trapped/on', 'buried', 'crushed') },
   { id: 'rescue.isolated', kind: 'rescue', strength: 'soft', re: re('bị cô_lập', 'nước lên ~2 nóc/mái', 'lũ ~2 nóc/mái') },
+  { id: 'rescue.cannot-leave', kind: 'rescue', strength: 'hard', re: re('tôi/mình/chúng_tôi/bọn_tôi/cả_nhà/mọi_người/người_già/ông/bà/mẹ/con ~3 không ~1 thoát/ra ~2 được', 'không ~1 thoát ~1 ra ~1 ngoài ~1 được', 'we/i ~3 cannot/can\'t/cant/couldn\'t get ~1 out', 'no way out') },
 
   // ---- police
   { id: 'police.robbery', kind: 'police', strength: 'hard', re: re('cướp', 'cướp_giật', '=giật ~2 đồ/túi/điện_thoại/dây_chuyền/ví/bóp/xe', 'robbery', 'robbed', 'robbing', 'mugged', 'mugging', 'snatched'), unless: re('cướp biển', 'cướp ~1 lời', 'cướp ~1 đất', 'cướp ~1 công', 'phòng/chống cướp') },
@@ -127,7 +130,7 @@ const RULES: readonly Rule[] = [
 
   // ---- medical
   { id: 'medical.injury', kind: 'medical', strength: 'soft', re: re('bị_thương', 'chảy ~1 máu', 'mất ~1 máu', 'máu ~1 chảy', 'gãy chân/tay/cổ', 'bị ~1 rắn/chó_dại cắn', 'snake ~1 bite/bit', 'bitten ~2 snake', 'injured', 'injuries', 'bleeding', 'hurt ~2 badly', 'badly hurt', 'broken leg/arm/neck') },
-  { id: 'medical.collapse', kind: 'medical', strength: 'hard', re: re('=ngất', 'ngất_xỉu', 'xỉu', 'bị ngất', 'bất_tỉnh', 'hôn_mê', 'đột_quỵ', 'co_giật', 'ngừng thở', 'không thở', 'tắt thở', 'lên cơn', 'lên cơn đau tim', 'bị đau tim', 'đau ngực', 'sốc phản_vệ', 'trụy tim', 'ngừng tim', 'chuyển_dạ', 'vỡ ối', 'đau đẻ', 'unconscious', 'fainted', 'passed out', 'someone/man/woman/person/he/she/grandma/grandpa/mother/father/child/boy/girl ~2 collapsed', 'not breathing', 'stopped breathing', 'heart attack', 'stroke', 'seizure', 'overdose', 'in labour', 'in labor', 'choking') },
+  { id: 'medical.collapse', kind: 'medical', strength: 'hard', re: re('=ngất', 'ngất_xỉu', 'xỉu', 'bị ngất', 'bất_tỉnh', 'hôn_mê', 'đột_quỵ', 'co_giật', 'nằm gục', 'đầy máu', 'máu me', 'treo cổ', 'sắp đẻ', 'đẻ rơi', 'đang đẻ', 'sốc thuốc', 'ngừng thở', 'không thở', 'tắt thở', 'lên cơn', 'lên cơn đau tim', 'bị đau tim', 'đau ngực', 'sốc phản_vệ', 'trụy tim', 'ngừng tim', 'chuyển_dạ', 'vỡ ối', 'đau đẻ', 'unconscious', 'fainted', 'passed out', 'someone/man/woman/person/he/she/grandma/grandpa/mother/father/child/boy/girl ~2 collapsed', 'not breathing', 'stopped breathing', 'heart attack', 'stroke', 'seizure', 'overdose', 'in labour', 'in labor', 'choking') },
   { id: 'medical.breathing', kind: 'medical', strength: 'soft', re: re('khó_thở', 'không ~1 thở ~1 được'), unless: re('khói/bụi/mùi ~4 khó_thở', 'khó_thở ~4 khói/bụi/mùi') },
   { id: 'medical.shock', kind: 'medical', strength: 'hard', re: re('bị ~1 điện giật', 'điện giật ~2 ' + PERSON, '=giật chết', 'bị =giật ~1 điện', 'electrocuted', 'electric shock') },
   { id: 'medical.accident', kind: 'medical', strength: 'soft', re: re(`tai_nạn ~4 ${PERSON}/nặng/máu/nằm/bị_thương/chết/nghiêm_trọng/bất_tỉnh/cấp_cứu`, 'vừa ~2 tai_nạn', 'đang ~2 tai_nạn', 'xe ~2 tông/=đâm/húc/đụng/cán ~3 người', 'tông/=đâm/húc/đụng/cán ~1 người', `${PERSON} ~2 bị ~1 xe ~1 tông/=đâm/húc/đụng/cán`, 'bị ~1 xe ~1 tông/=đâm/húc/đụng/cán ~3 chết/bị_thương/nặng/bất_tỉnh/máu', 'accident ~4 injured/hurt/bleeding/lying/dead/serious/ambulance', 'hit by a car/truck/motorbike/bus', 'run over', 'car crash', 'crash ~3 injured/hurt/people') },
@@ -161,9 +164,14 @@ const NOT_NOW = re(
   'hôm_qua', 'hôm_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'đã ~2 dập_tắt', 'đã ~1 xong', 'đã ~1 được ~1 cứu',
   'risk', 'could', 'might', 'often', 'always', 'keeps', 'yesterday', 'last week', 'last month', 'last year', 'ago', 'about to',
 );
+/** It is over: even hard rules stand down ("bị cướp tháng trước"), unless the message says it is still going on. */
+const PAST = re(
+  'hôm_qua', 'hôm_trước', 'hôm_bữa', 'bữa_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'mấy hôm trước', 'đã ~2 dập_tắt',
+  'yesterday', 'last week', 'last month', 'last year', 'ago',
+);
 /** Saying it is happening now beats the number, hypothetical and not-now guards (not the false-alarm one). */
 const NOW = re(
-  'đang', 'vừa', 'vừa_mới', '=ngay', 'ngay bây_giờ', 'bây_giờ', 'lúc_này', '=gấp', 'khẩn_cấp', 'nhanh_lên', 'mau_lên', 'cứu với', 'cứu tôi', 'giúp với',
+  'đang', 'vừa', 'vừa_mới', '=ngay', 'vẫn', 'vẫn còn', 'tới giờ', 'đến giờ', 'still', 'ngay bây_giờ', 'bây_giờ', 'lúc_này', '=gấp', 'khẩn_cấp', 'nhanh_lên', 'mau_lên', 'cứu với', 'cứu tôi', 'giúp với',
   'now', 'right now', 'hurry', 'urgent', 'asap', 'quickly',
 );
 const FALSE_ALARM = re('báo ~1 giả', 'báo_cháy ~1 giả', 'false alarm', 'diễn_tập', 'fire drill', 'drill');
@@ -189,18 +197,19 @@ export function detectEmergency(n: Normalised): EmergencyVerdict {
     if (rule.re.test(text) && !(rule.unless && rule.unless.test(text))) fired.push(rule);
   }
   const kindHint = pickKind(fired);
-  if (fired.length === 0) return { match: null, guarded: null, kindHint };
-
   const now = NOW.test(text) || n.hasExclamation;
+  // Guards are computed even when no rule fired: they also take the emergency label away from the
+  // statistical model ("diễn tập phòng cháy chữa cháy" is full of emergency words).
   let guarded: string | null = null;
   if (FALSE_ALARM.test(text)) guarded = 'false-alarm';
   else if (!now && NUMBER_QUESTION.test(text)) guarded = 'number-question';
   else if (!now && HYPOTHETICAL.test(text)) guarded = 'hypothetical';
+  else if (!now && PAST.test(text)) guarded = 'past';
+  else if (!fired.some((r) => r.kind === 'fire') && FIRE_UNLESS.test(text)) guarded = 'figurative';
   else if (!now && fired.every((r) => r.strength === 'soft') && NOT_NOW.test(text)) guarded = 'not-now';
-  if (guarded !== null) return { match: null, guarded, kindHint };
-  const kind = kindHint ?? 'rescue';
+  if (fired.length === 0 || guarded !== null) return { match: null, guarded, kindHint };
   return {
-    match: { kind, strength: fired.some((r) => r.strength === 'hard') ? 'hard' : 'soft', rules: fired.map((r) => r.id) },
+    match: { kind: kindHint ?? 'rescue', strength: fired.some((r) => r.strength === 'hard') ? 'hard' : 'soft', rules: fired.map((r) => r.id) },
     guarded: null,
     kindHint,
   };

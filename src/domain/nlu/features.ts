@@ -29,7 +29,7 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   minDf: 1,
 };
 
-/** A sparse vector: sorted feature indices and their values; L2 norm 1 unless empty. */
+/** A sparse vector: feature indices (unsorted, unique) and their values; L2 norm 1 unless empty. */
 export interface SparseVector {
   readonly idx: Int32Array;
   readonly val: Float32Array;
@@ -95,56 +95,46 @@ export class Vectorizer {
     });
   }
 
-  /** Sublinear TF × IDF, L2-normalised per group, weighted, then normalised as a whole. */
+  /** Sublinear TF × IDF, L2-normalised per group, weighted, then normalised as a whole. Indices are not sorted. */
   transform(raw: Map<string, number>): SparseVector {
-    const entries: Array<[number, number]> = [];
+    const n = raw.size;
+    const idx = new Int32Array(n);
+    const val = new Float32Array(n);
     const groupNorm = new Float64Array(GROUP_CODES.length);
+    let m = 0;
     for (const [k, count] of raw) {
       const i = this.index.get(k);
       if (i === undefined) continue;
-      const v = (1 + Math.log(count)) * (this.idf[i] ?? 1);
-      entries.push([i, v]);
-      const g = this.groupOf[i] ?? 0;
-      groupNorm[g] = (groupNorm[g] ?? 0) + v * v;
+      const v = (1 + Math.log(count)) * this.idf[i]!;
+      idx[m] = i;
+      val[m] = v;
+      m += 1;
+      groupNorm[this.groupOf[i]!]! += v * v;
     }
-    const scale = GROUP_CODES.map((g, gi) => {
-      const norm = Math.sqrt(groupNorm[gi] ?? 0);
-      return norm > 0 ? Math.sqrt(this.config.weights[g]) / norm : 0;
+    const scale = new Float64Array(GROUP_CODES.length);
+    GROUP_CODES.forEach((g, gi) => {
+      const norm = Math.sqrt(groupNorm[gi]!);
+      scale[gi] = norm > 0 ? Math.sqrt(this.config.weights[g]) / norm : 0;
     });
-    entries.sort((x, y) => x[0] - y[0]);
-    const idx = new Int32Array(entries.length);
-    const val = new Float32Array(entries.length);
     let total = 0;
-    entries.forEach(([i, v], j) => {
-      const s = v * (scale[this.groupOf[i] ?? 0] ?? 0);
-      idx[j] = i;
+    for (let j = 0; j < m; j += 1) {
+      const s = val[j]! * scale[this.groupOf[idx[j]!]!]!;
       val[j] = s;
       total += s * s;
-    });
+    }
     if (total > 0) {
       const inv = 1 / Math.sqrt(total);
-      for (let j = 0; j < val.length; j += 1) val[j] = (val[j] ?? 0) * inv;
+      for (let j = 0; j < m; j += 1) val[j]! *= inv;
     }
-    return { idx, val };
+    return { idx: idx.subarray(0, m), val: val.subarray(0, m) };
   }
 }
 
 const GROUP_CODES: readonly FeatureGroup[] = ['f', 'b', 'a', 'c', 'x'];
 
-/** Dot product of two sparse vectors with sorted indices. */
-export function sparseDot(a: SparseVector, b: SparseVector): number {
-  let i = 0;
-  let j = 0;
+/** Dot product of a sparse vector with a dense one. */
+export function denseDot(x: SparseVector, dense: Float32Array): number {
   let s = 0;
-  while (i < a.idx.length && j < b.idx.length) {
-    const ai = a.idx[i] ?? 0;
-    const bj = b.idx[j] ?? 0;
-    if (ai === bj) {
-      s += (a.val[i] ?? 0) * (b.val[j] ?? 0);
-      i += 1;
-      j += 1;
-    } else if (ai < bj) i += 1;
-    else j += 1;
-  }
+  for (let k = 0; k < x.idx.length; k += 1) s += x.val[k]! * (dense[x.idx[k]!] ?? 0);
   return s;
 }

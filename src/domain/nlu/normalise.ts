@@ -48,13 +48,64 @@ const TONE_MARKS: Record<string, string> = {
 };
 const COMBINING = /[\u0300-\u036f]/g;
 
-/** Removes every mark: "Đường" → "duong". Input must be lower case. */
-export function fold(s: string): string {
+/** Every precomposed Vietnamese letter (lower case), so fold/accentKey can use tables instead of NFD. */
+const VIETNAMESE_LETTERS =
+  'àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ';
+const FOLD_TABLE = new Map<string, string>();
+const TONE_TABLE = new Map<string, [string, string]>();
+for (const ch of VIETNAMESE_LETTERS) {
+  FOLD_TABLE.set(ch, slowFold(ch));
+  TONE_TABLE.set(ch, slowSplitTone(ch));
+}
+
+function slowFold(s: string): string {
   return s.normalize('NFD').replace(COMBINING, '').replace(/đ/g, 'd');
+}
+function slowSplitTone(ch: string): [string, string] {
+  let tone = '';
+  let base = '';
+  for (const c of ch.normalize('NFD')) {
+    const t = TONE_MARKS[c];
+    if (t !== undefined) tone = t;
+    else base += c;
+  }
+  return [base.normalize('NFC'), tone];
+}
+
+/** Removes every mark: "đường" → "duong". Input should be lower case (upper case goes the slow way). */
+export function fold(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i += 1) {
+    const ch = s[i]!;
+    if (ch.charCodeAt(0) < 128) out += ch;
+    else {
+      const f = FOLD_TABLE.get(ch);
+      if (f === undefined) return slowFold(s);
+      out += f;
+    }
+  }
+  return out;
 }
 
 /** Canonical accented key of one lower-case token: tone marks removed and appended as a letter. */
 export function accentKey(token: string): string {
+  let base = '';
+  let tone = '';
+  for (let i = 0; i < token.length; i += 1) {
+    const ch = token[i]!;
+    if (ch.charCodeAt(0) < 128) {
+      base += ch;
+      continue;
+    }
+    const split = TONE_TABLE.get(ch);
+    if (split === undefined) return slowAccentKey(token);
+    base += split[0];
+    if (split[1] !== '') tone = split[1];
+  }
+  return base + tone;
+}
+
+function slowAccentKey(token: string): string {
   const nfd = token.normalize('NFD');
   let tone = '';
   let base = '';
@@ -85,6 +136,8 @@ const EMOJI_WORDS: ReadonlyArray<[RegExp, string]> = [
   [/\u{1F692}/gu, ' cứu hỏa '],
   [/\u{1F525}/gu, ' lửa '],
 ];
+/** Cheap pre-check: anything outside the Latin/Vietnamese/punctuation planes. */
+const MAYBE_EMOJI = /[\u2190-\u2BFF\uFE0F\u200D]|[\uD83C-\uDBFF]/;
 const PICTOGRAPH = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}]/gu;
 
 // ---------------------------------------------------------------------------------------------
@@ -112,7 +165,7 @@ const KEPT_NUMBERS = new Set(['113', '114', '115', '112', '111', '1022', '1900']
 
 /** Applied to tokens typed without any mark (đ allowed), by folded form. */
 const ABBREVIATIONS: Record<string, string> = {
-  ko: 'không', k: 'không', kh: 'không', khg: 'không', hok: 'không', hem: 'không', hum: 'không', khum: 'không',
+  ko: 'không', k: 'không', kh: 'không', khg: 'không', hok: 'không', khum: 'không',
   kg: 'không', k0: 'không',
   dc: 'được', dk: 'đăng ký', dky: 'đăng ký', dki: 'đăng ký',
   j: 'gì', z: 'vậy', v: 'vậy', zay: 'vậy', dzay: 'vậy', r: 'rồi', oy: 'rồi', ui: 'ơi',
@@ -123,7 +176,7 @@ const ABBREVIATIONS: Record<string, string> = {
   mik: 'mình', mk: 'mình', mh: 'mình', mjk: 'mình', t: 'tôi', tui: 'tôi', b: 'bạn', e: 'em', cj: 'chị',
   ad: 'admin', ng: 'người', ngta: 'người ta', mn: 'mọi người', mng: 'mọi người',
   vs: 'với', wa: 'qua', qa: 'quá', lm: 'làm', ms: 'mới', nx: 'nữa', ns: 'nói', bik: 'biết', bjt: 'biết',
-  cx: 'cũng', cg: 'cũng', trc: 'trước', dag: 'đang', dg: 'đang', ak: 'à', ah: 'à', vd: 'ví dụ',
+  cx: 'cũng', cg: 'cũng', trc: 'trước', dag: 'đang', ak: 'à', ah: 'à', vd: 'ví dụ',
   tks: 'cảm ơn', thks: 'cảm ơn', thanks: 'cảm ơn', thank: 'cảm ơn', thx: 'cảm ơn', camon: 'cảm ơn',
   tk: 'tài khoản', stk: 'số tài khoản', ubnd: 'ủy ban nhân dân', ub: 'ủy ban', tthc: 'thủ tục hành chính',
   dvc: 'dịch vụ công', hs: 'hồ sơ', gks: 'giấy khai sinh', gcn: 'giấy chứng nhận', qsdd: 'quyền sử dụng đất',
@@ -135,7 +188,7 @@ const ABBREVIATIONS: Record<string, string> = {
   ktra: 'kiểm tra', kt: 'kiểm tra', tgian: 'thời gian', tg: 'thời gian', zo: 'vô',
   hkd: 'hộ kinh doanh', dkkd: 'đăng ký kinh doanh', gpkd: 'giấy phép kinh doanh', kd: 'kinh doanh', cty: 'công ty',
   gpxd: 'giấy phép xây dựng', gcnqsdd: 'giấy chứng nhận quyền sử dụng đất', bhtn: 'bảo hiểm thất nghiệp',
-  tcxh: 'trợ cấp xã hội', xkld: 'xuất khẩu lao động', qd: 'quyết định', nd: 'nghị định', lp: 'lệ phí',
+  tcxh: 'trợ cấp xã hội', xkld: 'xuất khẩu lao động', qd: 'quyết định', lp: 'lệ phí',
   ttpvhcc: 'trung tâm phục vụ hành chính công', hcc: 'hành chính công', ks: 'khai sinh',
   ctv: 'cộng tác viên', nvqs: 'nghĩa vụ quân sự', thpt: 'trung học phổ thông', dh: 'đại học',
 };
@@ -169,7 +222,6 @@ const REGIONAL: Record<string, string> = {
   [accentKey('wá')]: 'quá',
   [accentKey('bít')]: 'biết',
   [accentKey('hổng')]: 'không',
-  [accentKey('hem')]: 'không',
   [accentKey('kô')]: 'không',
   [accentKey('thik')]: 'thích',
   [accentKey('khôg')]: 'không',
@@ -188,11 +240,11 @@ const CHI_COMPOUND_AFTER = new Set(['phi', 'tiet', 'tra', 'nhanh', 'cuc', 'bo', 
 /** Words before `chi` that make it Huế "gì" (làm chi, cái chi, chi rứa). */
 const CHI_QUESTION_BEFORE = new Set(['lam', 'cai', 'la', 'gi', 'mat', 'thu', 'viec', 'noi', 'can', 'de', 'hoi', 'bi', 'toi', 'to', 'may']);
 
-function expandToken(tokens: string[], i: number): string | null {
+function expandToken(tokens: readonly string[], foldedTokens: readonly string[], i: number): string | null {
   const tok = tokens[i] ?? '';
-  const f = fold(tok);
-  const prev = i > 0 ? fold(tokens[i - 1] ?? '') : '';
-  const next = i + 1 < tokens.length ? fold(tokens[i + 1] ?? '') : '';
+  const f = foldedTokens[i] ?? '';
+  const prev = i > 0 ? foldedTokens[i - 1] ?? '' : '';
+  const next = foldedTokens[i + 1] ?? '';
   const unmarked = f === tok || f === tok.replace(/đ/g, 'd');
 
   // Ambiguous folded forms first: only where the context decides.
@@ -211,6 +263,9 @@ function expandToken(tokens: string[], i: number): string | null {
   if (tok === 'mô' && (next === 'ta' || next === 'hinh' || next === 'phong')) return null;
   if (tok === 'kiệt' && (next === 'suc' || next === 'que')) return null;
   if (tok === 'ni' || tok === 'ri') return 'này';
+  // "hum nay" is hôm nay; "hum" alone is không. ("hem" is left alone: it is hẻm typed without marks.)
+  if (tok === 'hum') return next === 'nay' || next === 'qua' || next === 'truoc' || next === 'kia' ? 'hôm' : 'không';
+  if (tok === 'tê' && (next === 'tay' || next === 'chan' || next === 'liet' || next === 'buot')) return null;
 
   const regional = REGIONAL[accentKey(tok)];
   if (regional !== undefined) {
@@ -274,21 +329,25 @@ function splitWords(s: string): string[] {
 export function normalise(input: string): Normalised {
   const original = input.normalize('NFC').trim();
   let s = original.toLowerCase();
-  for (const [re, word] of EMOJI_WORDS) s = s.replace(re, word);
-  s = s.replace(PICTOGRAPH, ' ');
+  if (MAYBE_EMOJI.test(s)) {
+    for (const [re, word] of EMOJI_WORDS) s = s.replace(re, word);
+    s = s.replace(PICTOGRAPH, ' ');
+  }
   const hasQuestionMark = /[?？]/.test(s);
   const hasExclamation = /!/.test(s);
-  const hadDiacritics = fold(s) !== s;
-  for (const [re, word] of SPECIAL_PATTERNS) s = s.replace(re, word);
+  const hadDiacritics = /[^\x00-\x7f]/.test(s) && fold(s) !== s;
+  // Every placeholder pattern needs a digit, an @ or a URL: most messages skip them all.
+  if (/[\d@]|http|www\./.test(s)) for (const [re, word] of SPECIAL_PATTERNS) s = s.replace(re, word);
   // Letters glued to digits ("hem12", "3giờ") split; kept numbers stay, other numbers become one token.
   s = s.replace(/(\p{L})(\d)/gu, '$1 $2').replace(/(\d)(\p{L})/gu, '$1 $2');
   const raw = splitWords(s).map((w) => (/^\d+$/.test(w) ? (KEPT_NUMBERS.has(w) ? w : 'zznum') : w));
 
-  const lang = detectLanguage(s, raw.map(fold));
+  const rawFolded = raw.map(fold);
+  const lang = detectLanguage(s, rawFolded);
   const out: Token[] = [];
   for (let i = 0; i < raw.length; i += 1) {
     const tok = raw[i] ?? '';
-    const expansion = lang === 'vi' ? expandToken(raw, i) : null;
+    const expansion = lang === 'vi' ? expandToken(raw, rawFolded, i) : null;
     if (expansion === null) {
       out.push(makeToken(tok));
     } else {

@@ -80,3 +80,16 @@ describe('Vietnamese normalisation', () => {
     expect(normalise('I need a passport').surface).toBe('i need a passport');
   });
 });
+
+describe('ambiguous short forms', () => {
+  it('reads "hem" as hẻm (alley), "hum nay" as hôm nay and "hum" alone as không', () => {
+    expect(surface('den hem 5 hu')).toBe('den hem zznum hu');
+    expect(surface('hum nay')).toBe('hôm nay');
+    expect(surface('hum biết')).toBe('không biết');
+  });
+
+  it('reads "bh" as bảo hiểm next to insurance words and as bao giờ otherwise', () => {
+    expect(surface('rút bh 1 lần')).toBe('rút bảo hiểm zznum lần');
+    expect(surface('bh có kết quả')).toBe('bao giờ có kết quả');
+  });
+});
