@@ -156,6 +156,7 @@ export class NeighbourIndex {
   private postingDoc = new Int32Array(0);
   private postingVal = new Float32Array(0);
   private built = false;
+  private scratch = new Float64Array(0);
 
   constructor(private readonly numFeatures: number, private readonly maxDfShare = 0.08) {}
 
@@ -194,7 +195,9 @@ export class NeighbourIndex {
   /** Best cosine similarity per label (over the indexed features; labels never reached are 0). */
   bestPerLabel(x: SparseVector, numLabels: number): Float64Array {
     if (!this.built) this.build();
-    const sims = new Float64Array(this.docs.length);
+    // One scratch buffer per index (classification is synchronous, so it is never shared mid-call).
+    if (this.scratch.length !== this.docs.length) this.scratch = new Float64Array(this.docs.length);
+    const sims = this.scratch.fill(0);
     for (let k = 0; k < x.idx.length; k += 1) {
       const f = x.idx[k] ?? 0;
       const v = x.val[k] ?? 0;
