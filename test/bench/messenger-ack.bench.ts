@@ -3,7 +3,7 @@
  * express endpoint doing only the HMAC-SHA256 check. Both run in child processes started the same
  * way; the load comes from this process over keep-alive sockets.
  */
-import { cpuDelta, processCpuMs, selfCpuMs, type CpuReading } from './lib/cpu';
+import { CpuLedger, cpuDelta, processCpuMs, selfCpuMs, type CpuReading } from './lib/cpu';
 import { startHost, type Host } from './lib/host';
 import { closedLoop, describeStatuses, type LoadResult, type PreparedRequest } from './lib/http-load';
 import { benchWebhooks, prepared, startFakes } from './lib/messenger';
@@ -28,27 +28,6 @@ interface Drain {
 interface Usage {
   maxRssBytes: number;
   cpuMs: number;
-}
-
-/** CPU ms spent per event by each party, summed over phases. */
-class CpuLedger {
-  private readonly sums = new Map<string, { events: number; cpu: CpuReading }>();
-  add(row: string, events: number, d: CpuReading): void {
-    const cur = this.sums.get(row) ?? { events: 0, cpu: {} };
-    cur.events += events;
-    for (const [k, v] of Object.entries(d)) {
-      const prev = cur.cpu[k];
-      cur.cpu[k] = v === null || prev === null ? null : (prev ?? 0) + v;
-    }
-    this.sums.set(row, cur);
-  }
-  rows(): string[][] {
-    const f = (x: number | null | undefined, n: number) => (x == null ? 'n/a' : `${(x / n).toFixed(2)} ms`);
-    return [...this.sums].map(([row, { events, cpu }]) => {
-      const total = cpu.runner == null || cpu.server == null || cpu.pg == null ? null : cpu.runner + cpu.server + cpu.pg;
-      return [row, num(events), f(cpu.runner, events), f(cpu.server, events), f(cpu.pg, events), f(total, events)];
-    });
-  }
 }
 
 export const messengerAckSuite: Suite = {

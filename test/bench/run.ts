@@ -25,8 +25,8 @@ const SUITES: readonly Suite[] = [
   messengerAckSuite,
   messengerTurnsSuite,
   photoSuite,
-  zaloSuite, // placeholder: Zalo ack and full turns
-  nluSuite, // placeholder: NLU classification latency
+  zaloSuite,
+  nluSuite,
 ];
 
 const REPORT_FILE = path.join(__dirname, '..', '..', 'BENCHMARKS.md');

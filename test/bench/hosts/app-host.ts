@@ -6,10 +6,23 @@
  * Calls: `drain` waits until every accepted event has been handled and returns the inbox counts;
  * `usage` returns peak RSS and CPU time; `pauseWorker`/`resumeWorker` (diagnostics only) stop the
  * inbox worker from picking up new events, so the ack path can be measured alone; events accepted
- * meanwhile are marked `skipped` on resume, never handled.
+ * meanwhile are marked `skipped` on resume, never handled. `discardBacklog` marks every event still
+ * pending `skipped` and waits for the turns already in progress (for backlogs that would take long
+ * to drain, e.g. behind the Zalo client's rate limit).
+ *
+ * Zalo rate limit: the Zalo client's token bucket (src/clients/zalo-oa/zalo-rate-limiter.ts, 4,000
+ * requests/minute, bursts of 400) is timed here: `zaloLimiter` returns how long each OpenAPI call
+ * waited in `take()` since the last reset. With BENCH_ZALO_LIMITER=off (diagnostic only) `take()`
+ * returns at once, to show what the rest of the app does without the limit.
+ *
+ * `counters` returns the number of SQL statements the app process sent (every pool: the app's, the
+ * inbox lock pool, pg-boss) since the last reset, by counting calls to pg's `Client.prototype.query`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Client as PgClient } from 'pg';
+import { TokenBucket } from '../../../src/clients/zalo-oa/zalo-rate-limiter';
 import { parseConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logger';
 import { createRuntime } from '../../../src/runtime';
@@ -24,6 +37,26 @@ function required(name: string): string {
   if (!v) throw new Error(`${name} is not set; start this host through test/bench/lib/host.ts`);
   return v;
 }
+
+/** Milliseconds each Zalo OpenAPI call waited for the client's token bucket (since the last reset). */
+let limiterWaits: number[] = [];
+const limiterOff = process.env.BENCH_ZALO_LIMITER === 'off';
+const originalTake = TokenBucket.prototype.take;
+TokenBucket.prototype.take = function timedTake(this: TokenBucket): Promise<void> {
+  const t0 = performance.now();
+  const done = limiterOff ? Promise.resolve() : originalTake.call(this);
+  return done.then(() => {
+    limiterWaits.push(performance.now() - t0);
+  });
+};
+
+/** SQL statements sent by this process since the last reset (diagnostic counter, no timing). */
+let pgQueries = 0;
+const originalQuery = PgClient.prototype.query;
+PgClient.prototype.query = function countedQuery(this: PgClient, ...args: unknown[]) {
+  pgQueries++;
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof originalQuery;
 
 async function main(): Promise<void> {
   const db = createDb(required('BENCH_DATABASE_URL'));
@@ -74,6 +107,25 @@ async function main(): Promise<void> {
           "UPDATE inbound_events SET status = 'skipped', handled_at = now(), last_error = 'benchmark: accepted while the worker was paused' WHERE status = 'pending'",
         );
         return { skipped: r.rowCount ?? 0 };
+      },
+      async discardBacklog() {
+        const t0 = Date.now();
+        const r = await db.query(
+          "UPDATE inbound_events SET status = 'skipped', handled_at = now(), last_error = 'benchmark: backlog discarded after the ack run' WHERE status = 'pending'",
+        );
+        await rt.inbox.idle();
+        const c = await db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM inbound_events GROUP BY status');
+        return { ms: Date.now() - t0, skipped: r.rowCount ?? 0, counts: Object.fromEntries(c.rows.map((x) => [x.status, x.n])) as Record<string, number> };
+      },
+      async zaloLimiter(arg) {
+        const waits = limiterWaits;
+        if ((arg as { reset?: boolean } | undefined)?.reset) limiterWaits = [];
+        return { off: limiterOff, waits };
+      },
+      async counters(arg) {
+        const out = { pgQueries };
+        if ((arg as { reset?: boolean } | undefined)?.reset) pgQueries = 0;
+        return out;
       },
       async usage() {
         const u = process.resourceUsage();

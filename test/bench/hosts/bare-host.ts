@@ -1,14 +1,16 @@
 /**
- * Child process: the baseline for webhook acks. A bare express 5 endpoint doing only what any
- * Messenger webhook must: read the raw body, check `X-Hub-Signature-256` (HMAC-SHA256, constant-time
- * compare) and answer 200. Deliberately independent of src/ so it measures the floor, not our code.
+ * Child process: the baseline for webhook acks. Bare express 5 endpoints doing only what any
+ * webhook of that platform must: read the raw body, check the signature (constant-time compare) and
+ * answer 200. Messenger: `X-Hub-Signature-256`, HMAC-SHA256 of the body. Zalo: `X-ZEvent-Signature`,
+ * `mac=` + SHA-256 of app id + body + the body's `timestamp` + OA secret key (the timestamp has to
+ * be read from the JSON body). Deliberately independent of src/ so it measures the floor, not our code.
  */
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { prepareHost, serveHost } from '../lib/host-side';
-import { BENCH_MESSENGER, MESSENGER_WEBHOOK_PATH } from '../lib/messenger';
+import { BENCH_MESSENGER, BENCH_ZALO, MESSENGER_WEBHOOK_PATH, ZALO_WEBHOOK_PATH } from '../lib/messenger';
 
 prepareHost();
 
@@ -24,6 +26,26 @@ async function main(): Promise<void> {
       return;
     }
     res.status(200).send('EVENT_RECEIVED');
+  });
+  app.post(ZALO_WEBHOOK_PATH, express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let timestamp: string | undefined;
+    try {
+      const ts = (JSON.parse(raw.toString('utf8')) as { timestamp?: unknown }).timestamp;
+      timestamp = typeof ts === 'string' ? ts : typeof ts === 'number' ? String(ts) : undefined;
+    } catch {
+      timestamp = undefined;
+    }
+    const given = Buffer.from(String(req.get('x-zevent-signature') ?? ''));
+    const expected = timestamp
+      ? Buffer.from(`mac=${crypto.createHash('sha256').update(BENCH_ZALO.appId).update(raw).update(timestamp).update(BENCH_ZALO.oaSecretKey).digest('hex')}`)
+      : Buffer.alloc(0);
+    if (!timestamp || given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
+      res.status(401).end();
+      return;
+    }
+    // The same answer as the app's route.
+    res.status(200).json({ ok: true });
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -86,3 +86,30 @@ export function cpuDelta(before: CpuReading, after: CpuReading): CpuReading {
 export function loadNow(): { load1: number; cores: number } {
   return { load1: os.loadavg()[0] ?? Number.NaN, cores: os.availableParallelism() };
 }
+
+/** CPU ms spent per event by each party, summed over phases. */
+export class CpuLedger {
+  private readonly sums = new Map<string, { events: number; cpu: CpuReading }>();
+  add(row: string, events: number, d: CpuReading): void {
+    const cur = this.sums.get(row) ?? { events: 0, cpu: {} };
+    cur.events += events;
+    for (const [k, v] of Object.entries(d)) {
+      const prev = cur.cpu[k];
+      cur.cpu[k] = v === null || prev === null ? null : (prev ?? 0) + v;
+    }
+    this.sums.set(row, cur);
+  }
+  /** CPU ms per event of one party (`runner`, `server`, `pg`) in one row, or null. */
+  perEvent(row: string, party: string): number | null {
+    const cur = this.sums.get(row);
+    const v = cur?.cpu[party];
+    return cur && v != null ? v / cur.events : null;
+  }
+  rows(): string[][] {
+    const f = (x: number | null | undefined, n: number) => (x == null ? 'n/a' : `${(x / n).toFixed(2)} ms`);
+    return [...this.sums].map(([row, { events, cpu }]) => {
+      const total = cpu.runner == null || cpu.server == null || cpu.pg == null ? null : cpu.runner + cpu.server + cpu.pg;
+      return [row, events.toLocaleString('en-US'), f(cpu.runner, events), f(cpu.server, events), f(cpu.pg, events), f(total, events)];
+    });
+  }
+}

@@ -26,6 +26,7 @@ export const BENCH_ZALO = {
 } as const;
 
 export const MESSENGER_WEBHOOK_PATH = '/webhooks/messenger';
+export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
 
 export const benchWebhooks = createMessengerWebhooks({ appSecret: BENCH_MESSENGER.appSecret, pageId: BENCH_MESSENGER.pageId });
 

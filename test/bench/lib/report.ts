@@ -113,7 +113,7 @@ export function renderMarkdown(run: Run): string {
       '- `npm run bench` runs every suite; `npm run bench -- --only messenger-turns` (comma-separated names allowed) runs some;',
       '  `npm run bench -- --list` lists them. A missed target is a finding: the exit code is 0 unless a suite crashed.',
       '- PostgreSQL: the server in `DATABASE_URL` when set, otherwise an embedded one in a temporary directory.',
-      '- `BENCH_CPU_PROF=app` (or `bare`, `photo`) writes `.cpuprofile` files of that host process to `BENCH_CPU_PROF_DIR` (default `./bench-profiles`).',
+      '- `BENCH_CPU_PROF=app` (or `bare`, `photo`, `nlu`, `app-nolimit` for the Zalo diagnostic host; comma-separated) writes `.cpuprofile` files of that host process to `BENCH_CPU_PROF_DIR` (default `./bench-profiles`).',
       '- A new suite is a file `test/bench/<name>.bench.ts` exporting a `Suite` (see `test/bench/lib/suite.ts`) plus one line in the',
       '  `SUITES` list of `test/bench/run.ts`. Start servers under test with `startHost` (`test/bench/lib/host.ts`), and measure the',
       '  baseline in the same run.',
