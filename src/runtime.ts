@@ -13,7 +13,7 @@ import { createMessengerBot } from './channels/messenger/messenger-bot';
 import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
 import { createMessengerClient } from './clients/graph/messenger-client';
 import type { Config } from './config';
-import { CITIES_DIR, loadCityProfile, type CityProfile } from './domain/city-profile';
+import { loadCityProfile, type CityProfile } from './domain/city-profile';
 import { loadCategories } from './domain/reports/categories';
 import type { CategorySuggester, Clock, Geocoder, PhotoIngest } from './domain/reports/ports';
 import { ReportService } from './domain/reports/report-service';
@@ -40,7 +40,7 @@ import PgBoss from 'pg-boss';
 import { StatusNotifier } from './notifications/status-notifier';
 import type { RootDialog } from '../dialogs/root';
 import { FaqDialog } from '../dialogs/faq/faq-dialog';
-import { loadKnowledgeBase, loadCityProfile as loadKbCity } from './domain/faq/knowledge-base';
+import { loadKnowledgeBase } from './domain/faq/knowledge-base';
 import type { Nlu } from './domain/nlu';
 import type { Turn } from '../dialogs/types';
 
@@ -148,10 +148,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     logger.info({ channel: turn.channel }, 'conversation handed to staff');
   };
   const faq = o.nlu
-    ? (() => {
-        const kbCity = loadKbCity(config.cityProfile.endsWith('.json') ? path.resolve(config.cityProfile) : path.join(CITIES_DIR, `${config.cityProfile}.json`));
-        return new FaqDialog({ nlu: o.nlu, kb: loadKnowledgeBase(undefined, { city: kbCity }), city: kbCity, hotline: city.hotline, i18n, handover });
-      })()
+    ? new FaqDialog({ nlu: o.nlu, kb: loadKnowledgeBase(undefined, { city }), city, hotline: city.hotline, i18n, handover })
     : undefined;
   const baseRoot = createRootDialog({
     contacts,

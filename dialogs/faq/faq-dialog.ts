@@ -4,7 +4,8 @@
  * topics as buttons when unsure), small talk, and an honest "I don't know" with the hotline and a
  * person.
  */
-import type { CityProfile as KbCity, KnowledgeBase } from '../../src/domain/faq/knowledge-base';
+import type { CityProfile } from '../../src/domain/city-profile';
+import type { KnowledgeBase } from '../../src/domain/faq/knowledge-base';
 import { renderTopicText } from '../../src/domain/faq/knowledge-base';
 import { DETAIL_KEYS } from '../../src/domain/faq/knowledge-base.schema';
 import type { Nlu, NluResult } from '../../src/domain/nlu';
@@ -19,7 +20,7 @@ import type { Choice, Turn } from '../types';
 export interface FaqDialogDeps {
   readonly nlu: Nlu;
   readonly kb: KnowledgeBase;
-  readonly city: KbCity;
+  readonly city: CityProfile;
   readonly hotline: string;
   readonly i18n: I18n;
   /** Hands the conversation to a person (Messenger: Page Inbox; Zalo: a flag staff see). */

@@ -7,22 +7,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import { loadCityProfile, type CityProfile } from '../city-profile';
 import type { Locale } from '../shared/ids';
-import { Bilingual, TopicEntry } from './knowledge-base.schema';
+import { TopicEntry } from './knowledge-base.schema';
 
 export { TopicEntry, Bilingual } from './knowledge-base.schema';
 export type { DetailKey } from './knowledge-base.schema';
-
-/** The city profile (`dialogs/cities/<city>.json`): only the keys the code relies on are typed. */
-export const CityProfile = z
-  .object({
-    slug: z.string().min(1),
-    name: Bilingual,
-    hotline: z.string().min(1),
-  })
-  .passthrough();
-export type CityProfile = z.infer<typeof CityProfile>;
 
 export interface KnowledgeBase {
   /** Topics in the order of `topics.tsv` (present ones only in partial mode). */
@@ -74,15 +64,6 @@ export function readTsv(file: string): Array<Record<string, string>> {
     });
     return rec;
   });
-}
-
-export function loadCityProfile(file: string = path.join(repoRoot(), 'dialogs', 'cities', 'hue.json')): CityProfile {
-  const raw: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const parsed = CityProfile.safeParse(raw);
-  if (!parsed.success) {
-    throw new Error(`City profile ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.data;
 }
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;

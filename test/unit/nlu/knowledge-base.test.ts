@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCityProfile, loadKnowledgeBase, readTsvColumn, renderTopicText, repoRoot } from '../../../src/domain/faq/knowledge-base';
+import { loadCityProfile } from '../../../src/domain/city-profile';
+import { loadKnowledgeBase, readTsvColumn, renderTopicText, repoRoot } from '../../../src/domain/faq/knowledge-base';
 import { loadIntentExamples, loadReportCategories, loadReportExamples } from '../../../src/domain/nlu/data';
 
 const root = repoRoot();
 const faqDir = path.join(root, 'dialogs', 'faq');
-const city = loadCityProfile();
+const city = loadCityProfile('hue');
 
 /** A scratch copy of dialogs/ that a test may break. */
 function copyDialogs(): string {
