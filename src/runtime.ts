@@ -165,7 +165,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   // Notifications parked while a messaging window was closed go out when the resident writes again.
   let notifier: StatusNotifier | undefined;
   const root: RootDialog = async (turn) => {
-    if (notifier && turn.input.kind !== 'receipt') await notifier.flushDeferred(turn.resident.id, (text) => turn.send([{ text }]));
+    if (notifier && turn.input.kind !== 'receipt' && turn.resident.hasDeferredNotifications !== false) await notifier.flushDeferred(turn.resident.id, (text) => turn.send([{ text }]));
     await baseRoot(turn);
   };
 

@@ -19,16 +19,22 @@ export interface InboxWorkerOptions {
   /** How often to look for events left pending (crash recovery, other processes). */
   readonly pollMs?: number;
   readonly maxAttempts?: number;
+  /** Pending events of one conversation read (and handled under one lock) at a time. */
+  readonly batchSize?: number;
 }
 
 export class InboxWorker {
   private readonly chains = new Map<string, Promise<void>>();
+  /** Conversations with a drain queued that has not started yet. */
+  private readonly queued = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly maxAttempts: number;
+  private readonly batchSize: number;
 
   constructor(private readonly o: InboxWorkerOptions) {
     this.maxAttempts = o.maxAttempts ?? 3;
+    this.batchSize = o.batchSize ?? 10;
   }
 
   /** Stores events (duplicates dropped) and schedules their handling; resolves once they are durable. */
@@ -67,9 +73,15 @@ export class InboxWorker {
 
   schedule(conversationKey: string): void {
     if (this.stopped) return;
+    // A drain that has not started yet will see every event stored so far: do not queue another.
+    if (this.queued.has(conversationKey)) return;
+    this.queued.add(conversationKey);
     const prev = this.chains.get(conversationKey) ?? Promise.resolve();
     const next = prev
-      .then(() => this.drain(conversationKey))
+      .then(() => {
+        this.queued.delete(conversationKey);
+        return this.drain(conversationKey);
+      })
       .catch((err) => this.o.logger.error({ err: errMessage(err) }, 'inbox drain failed'))
       .finally(() => {
         if (this.chains.get(conversationKey) === next) this.chains.delete(conversationKey);
@@ -78,42 +90,48 @@ export class InboxWorker {
   }
 
   /**
-   * Handles the conversation's pending events in order. The advisory lock (and its connection) is
-   * held for one event at a time, so a resident who keeps writing cannot starve the others of lock
-   * connections; order still holds because only the lock holder takes the oldest pending event.
+   * Handles the conversation's pending events in order, a batch at a time. The advisory lock (and
+   * its connection) is held for one batch, so a resident who keeps writing cannot starve the others
+   * of lock connections; order still holds because only the lock holder takes pending events, oldest
+   * first. Events stored after the batch was read have scheduled another drain (see `schedule`), so
+   * a drain never probes an empty inbox.
    */
   private async drain(conversationKey: string): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const outcome = await this.handleNext(conversationKey);
-      if (outcome !== 'handled') return;
+      const outcome = await this.handleBatch(conversationKey);
+      if (outcome !== 'more') return;
     }
   }
 
-  private async handleNext(conversationKey: string): Promise<'handled' | 'empty' | 'busy' | 'retry-later'> {
+  private async handleBatch(conversationKey: string): Promise<'done' | 'more' | 'busy' | 'retry-later'> {
     const client = await this.o.lockPool.connect();
     let locked = false;
     try {
       const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 42)) AS ok', [conversationKey]);
       locked = r.rows[0]?.ok === true;
       if (!locked) return 'busy'; // another process owns this conversation; it drains until nothing is pending
-      const ev = await this.o.inbox.nextPending(conversationKey);
-      if (!ev) return 'empty';
-      const handler = this.o.handlers[ev.channel];
-      if (!handler) {
-        await this.o.inbox.markFailed(ev.id, `no handler for channel ${ev.channel}`, 1);
-        return 'handled';
+      // Read after the lock is held (a fresh snapshot), so events another process finished are not seen as pending.
+      const batch = await this.o.inbox.pending(conversationKey, this.batchSize, client);
+      for (const ev of batch) {
+        if (this.stopped) return 'done';
+        const handler = this.o.handlers[ev.channel];
+        if (!handler) {
+          await this.o.inbox.markFailed(ev.id, `no handler for channel ${ev.channel}`, 1, client);
+          continue;
+        }
+        try {
+          await handler(ev);
+        } catch (err) {
+          const outcome = await this.o.inbox.markFailed(ev.id, errMessage(err), this.maxAttempts, client);
+          this.o.logger.error({ err: errMessage(err), eventId: ev.id, outcome }, 'event handling failed');
+          // Keep order: a failed event is retried (next poll) before any later one of this resident.
+          if (outcome === 'retry') return 'retry-later';
+          continue;
+        }
+        await this.o.inbox.markDone(ev.id, client);
       }
-      try {
-        await handler(ev);
-        await this.o.inbox.markDone(ev.id);
-        return 'handled';
-      } catch (err) {
-        const outcome = await this.o.inbox.markFailed(ev.id, errMessage(err), this.maxAttempts);
-        this.o.logger.error({ err: errMessage(err), eventId: ev.id, outcome }, 'event handling failed');
-        // Keep order: a failed event is retried (next poll) before any later one of this resident.
-        return outcome === 'retry' ? 'retry-later' : 'handled';
-      }
+      return batch.length === this.batchSize ? 'more' : 'done';
     } finally {
       if (locked) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 42))', [conversationKey]).catch(() => undefined);
       client.release();

@@ -43,25 +43,31 @@ export class PgInboxRepo {
     return events.filter((e) => fresh.has(e.dedupeKey));
   }
 
-  async nextPending(conversationKey: string): Promise<InboundEventRow | null> {
-    const r = await this.db.query<{ id: string; channel: string; conversation_key: string; kind: string; body: unknown; attempts: number; received_at: Date }>(
+  /** The conversation's oldest pending events, in arrival order. */
+  async pending(conversationKey: string, limit: number, db: Queryable = this.db): Promise<InboundEventRow[]> {
+    const r = await db.query<{ id: string; channel: string; conversation_key: string; kind: string; body: unknown; attempts: number; received_at: Date }>(
       `SELECT id, channel, conversation_key, kind, body, attempts, received_at FROM inbound_events
-       WHERE conversation_key = $1 AND status = 'pending' ORDER BY id LIMIT 1`,
-      [conversationKey],
+       WHERE conversation_key = $1 AND status = 'pending' ORDER BY id LIMIT $2`,
+      [conversationKey, limit],
     );
-    const row = r.rows[0];
-    return row
-      ? { id: String(row.id), channel: row.channel, conversationKey: row.conversation_key, kind: row.kind, body: row.body, attempts: row.attempts, receivedAt: row.received_at }
-      : null;
+    return r.rows.map((row) => ({
+      id: String(row.id),
+      channel: row.channel,
+      conversationKey: row.conversation_key,
+      kind: row.kind,
+      body: row.body,
+      attempts: row.attempts,
+      receivedAt: row.received_at,
+    }));
   }
 
-  async markDone(id: string): Promise<void> {
-    await this.db.query("UPDATE inbound_events SET status = 'done', handled_at = now() WHERE id = $1", [id]);
+  async markDone(id: string, db: Queryable = this.db): Promise<void> {
+    await db.query("UPDATE inbound_events SET status = 'done', handled_at = now() WHERE id = $1", [id]);
   }
 
   /** Records a failed attempt; after `maxAttempts` the event is parked as 'failed' so the queue moves on. */
-  async markFailed(id: string, error: string, maxAttempts: number): Promise<'retry' | 'failed'> {
-    const r = await this.db.query<{ status: string }>(
+  async markFailed(id: string, error: string, maxAttempts: number, db: Queryable = this.db): Promise<'retry' | 'failed'> {
+    const r = await db.query<{ status: string }>(
       `UPDATE inbound_events SET attempts = attempts + 1, last_error = left($2, 500),
          status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'pending' END,
          handled_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE NULL END

@@ -8,6 +8,7 @@ interface Row {
   platform_user_id: string;
   locale: Locale;
   last_interaction_at: Date | null;
+  has_deferred?: boolean;
 }
 
 const toResident = (r: Row): Resident => ({
@@ -16,17 +17,37 @@ const toResident = (r: Row): Resident => ({
   platformUserId: r.platform_user_id,
   locale: r.locale === 'en' ? 'en' : 'vi',
   lastInteractionAt: r.last_interaction_at,
+  ...(r.has_deferred === undefined ? {} : { hasDeferredNotifications: r.has_deferred }),
 });
+
+/** How stale a stored interaction time may be before `touch` rewrites it. */
+export const TOUCH_GRANULARITY_MS = 60_000;
+
+const HAS_DEFERRED = `EXISTS (SELECT 1 FROM deferred_notifications d
+  WHERE d.resident_id = residents.id AND d.delivered_at IS NULL) AS has_deferred`;
 
 export class PgResidentsRepo implements ResidentsRepo {
   constructor(private readonly db: Queryable) {}
 
+  /**
+   * Finds or creates the resident and records the interaction time. The time is written only when
+   * the stored one is more than {@link TOUCH_GRANULARITY_MS} older, so a resident's quick replies do
+   * not each cost a write and a commit; the stored time is then at most that much early, which only
+   * makes messaging windows close sooner, never later. Also reports whether status notifications
+   * are parked for the resident, in the same round trip.
+   */
   async touch(channel: Channel, platformUserId: string, at: Date): Promise<Resident> {
+    const found = await this.db.query<Row>(
+      `SELECT *, ${HAS_DEFERRED} FROM residents WHERE channel = $1 AND platform_user_id = $2`,
+      [channel, platformUserId],
+    );
+    const row = found.rows[0];
+    if (row?.last_interaction_at && row.last_interaction_at.getTime() >= at.getTime() - TOUCH_GRANULARITY_MS) return toResident(row);
     const r = await this.db.query<Row>(
       `INSERT INTO residents (channel, platform_user_id, last_interaction_at) VALUES ($1, $2, $3)
        ON CONFLICT (channel, platform_user_id) DO UPDATE
          SET last_interaction_at = GREATEST(residents.last_interaction_at, EXCLUDED.last_interaction_at)
-       RETURNING *`,
+       RETURNING *, ${HAS_DEFERRED}`,
       [channel, platformUserId, at],
     );
     return toResident(r.rows[0]!);

@@ -10,6 +10,8 @@ export interface Resident {
   readonly platformUserId: string;
   readonly locale: Locale;
   readonly lastInteractionAt: Date | null;
+  /** Set by `touch`: whether status notifications are parked for this resident (undefined: unknown). */
+  readonly hasDeferredNotifications?: boolean;
 }
 
 export interface ResidentsRepo {
