@@ -19,6 +19,7 @@ import type { CategorySuggester, Clock, Geocoder, PhotoIngest } from './domain/r
 import { ReportService } from './domain/reports/report-service';
 import { createI18n, type I18n } from './i18n';
 import { InboxWorker, type EventHandler } from './inbox/inbox-worker';
+import { IngressGauge } from './inbox/ingress-gauge';
 import type { Logger } from './logger';
 import { downloadImage, FsImageStore, PhotoPipeline } from './media';
 import { createApp } from './server/app';
@@ -227,7 +228,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       await zalo.handle(ev.body);
     },
   };
-  const inbox = new InboxWorker({ inbox: new PgInboxRepo(db), lockPool, handlers, logger, pollMs: o.pollMs });
+  const ingress = new IngressGauge();
+  const inbox = new InboxWorker({ inbox: new PgInboxRepo(db), lockPool, handlers, logger, pollMs: o.pollMs, ingress });
 
   const syntheticLocation = {
     messenger: (userId: string, lat: number, lng: number): InboundEventInput => {
@@ -289,6 +291,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     webviewTokens,
     mapTileUrl: config.mapTileUrl,
     syntheticLocation: { ...syntheticLocation, zalo: zaloSynthetic },
+    ingress,
     webhooks: {
       messenger: messengerWebhookRouter({ connector: messenger.connector as never, inbox, logger, bodyLimit: config.webhookBodyLimit }),
       zalo: zaloWebhookRouter({ verify: (raw, header) => zalo.connector.verify(raw, header), inbox, logger, bodyLimit: config.webhookBodyLimit }),

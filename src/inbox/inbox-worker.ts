@@ -6,6 +6,8 @@
  */
 import type { Pool } from 'pg';
 import type { Logger } from '../logger';
+import { GroupInsert } from './group-insert';
+import type { IngressGauge } from './ingress-gauge';
 import type { InboundEventInput, InboundEventRow, PgInboxRepo } from '../storage/inbox-repo';
 
 export type EventHandler = (event: InboundEventRow) => Promise<void>;
@@ -21,12 +23,31 @@ export interface InboxWorkerOptions {
   readonly maxAttempts?: number;
   /** Pending events of one conversation read (and handled under one lock) at a time. */
   readonly batchSize?: number;
+  /** Conversations drained at once (default: the lock pool's size). */
+  readonly concurrency?: number;
+  /**
+   * Webhook requests in flight. While the gauge reads busy, at most `concurrencyWhileBusy`
+   * conversations are drained at once, so acknowledgements keep the CPU they need.
+   */
+  readonly ingress?: IngressGauge;
+  readonly concurrencyWhileBusy?: number;
+  /** While the gauge reads busy, the least time between two drain starts. */
+  readonly busyGapMs?: number;
 }
 
 export class InboxWorker {
   private readonly chains = new Map<string, Promise<void>>();
-  /** Conversations with a drain queued that has not started yet. */
+  /** Conversations with a drain queued that has not started reading yet. */
   private readonly queued = new Set<string>();
+  /** Drains running, and drains waiting for a slot (FIFO across conversations). */
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly concurrency: number;
+  private readonly concurrencyWhileBusy: number;
+  private readonly inserts: GroupInsert<InboundEventInput>;
+  private readonly busyGapMs: number;
+  private lastStart = 0;
+  private pumpTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly maxAttempts: number;
@@ -35,11 +56,16 @@ export class InboxWorker {
   constructor(private readonly o: InboxWorkerOptions) {
     this.maxAttempts = o.maxAttempts ?? 3;
     this.batchSize = o.batchSize ?? 10;
+    this.concurrency = Math.max(1, o.concurrency ?? o.lockPool.options.max ?? 10);
+    this.concurrencyWhileBusy = Math.max(1, Math.min(this.concurrency, o.concurrencyWhileBusy ?? 1));
+    this.busyGapMs = o.busyGapMs ?? 25;
+    this.inserts = new GroupInsert((items) => o.inbox.insertFlags(items));
   }
 
   /** Stores events (duplicates dropped) and schedules their handling; resolves once they are durable. */
   async accept(events: readonly InboundEventInput[]): Promise<{ stored: number; duplicates: number }> {
-    const fresh = await this.o.inbox.insert(events);
+    const stored = await this.inserts.insert(events);
+    const fresh = events.filter((_, i) => stored[i]);
     for (const key of new Set(fresh.map((e) => e.conversationKey))) this.schedule(key);
     return { stored: fresh.length, duplicates: events.length - fresh.length };
   }
@@ -78,15 +104,57 @@ export class InboxWorker {
     this.queued.add(conversationKey);
     const prev = this.chains.get(conversationKey) ?? Promise.resolve();
     const next = prev
-      .then(() => {
+      .then(() => this.admit())
+      .then(async () => {
         this.queued.delete(conversationKey);
-        return this.drain(conversationKey);
+        try {
+          await this.drain(conversationKey);
+        } finally {
+          this.running--;
+          this.pump();
+        }
       })
       .catch((err) => this.o.logger.error({ err: errMessage(err) }, 'inbox drain failed'))
       .finally(() => {
         if (this.chains.get(conversationKey) === next) this.chains.delete(conversationKey);
       });
     this.chains.set(conversationKey, next);
+  }
+
+  private limit(): number {
+    return this.o.ingress?.busy ? this.concurrencyWhileBusy : this.concurrency;
+  }
+
+  /** Resolves when a drain may start; the slot is taken (`running`) on resolution. */
+  /** Resolves when a drain may start; the slot is taken (`running`) on resolution. */
+  private admit(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.pump();
+    });
+  }
+
+  /**
+   * Starts waiting drains while slots are free. While the webhook endpoints are saturated, one
+   * drain runs at a time and drains start at most every `busyGapMs`: a turn is CPU work with
+   * little waiting, so even one drain after another would take a whole core from the acks.
+   */
+  private pump(): void {
+    if (this.pumpTimer) return;
+    while (this.waiting.length > 0 && this.running < this.limit()) {
+      if (this.o.ingress?.busy && this.lastStart + this.busyGapMs > Date.now()) break;
+      this.running++;
+      this.lastStart = Date.now();
+      this.waiting.shift()!();
+    }
+    // Drains are waiting because of the saturation: look again shortly (it may have passed).
+    if (this.waiting.length > 0 && this.o.ingress?.busy) {
+      this.pumpTimer = setTimeout(() => {
+        this.pumpTimer = undefined;
+        this.pump();
+      }, this.busyGapMs);
+      this.pumpTimer.unref();
+    }
   }
 
   /**

@@ -27,6 +27,15 @@ export class PgInboxRepo {
 
   /** Stores new events in one statement; returns those that were not duplicates. */
   async insert(events: readonly InboundEventInput[]): Promise<InboundEventInput[]> {
+    const stored = await this.insertFlags(events);
+    return events.filter((_, i) => stored[i]);
+  }
+
+  /**
+   * Stores events in one statement (one commit); `result[i]` tells whether `events[i]` was new.
+   * An event repeated within the call counts as new once, at its first position.
+   */
+  async insertFlags(events: readonly InboundEventInput[]): Promise<boolean[]> {
     if (events.length === 0) return [];
     const values: unknown[] = [];
     const tuples = events.map((e, i) => {
@@ -34,13 +43,13 @@ export class PgInboxRepo {
       const b = i * 5;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
     });
-    const r = await this.db.query<{ dedupe_key: string }>(
+    const r = await this.db.query<{ channel: string; dedupe_key: string }>(
       `INSERT INTO inbound_events (channel, dedupe_key, conversation_key, kind, body) VALUES ${tuples.join(', ')}
-       ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING dedupe_key`,
+       ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING channel, dedupe_key`,
       values,
     );
-    const fresh = new Set(r.rows.map((x) => x.dedupe_key));
-    return events.filter((e) => fresh.has(e.dedupeKey));
+    const fresh = new Set(r.rows.map((x) => `${x.channel}\u0000${x.dedupe_key}`));
+    return events.map((e) => fresh.delete(`${e.channel}\u0000${e.dedupeKey}`));
   }
 
   /** The conversation's oldest pending events, in arrival order. */

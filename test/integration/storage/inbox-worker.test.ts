@@ -1,0 +1,150 @@
+/**
+ * The inbox worker on a real PostgreSQL: group commit of concurrent webhook inserts, batches per
+ * conversation, and pacing while the webhook endpoints are saturated.
+ */
+import { EventEmitter } from 'node:events';
+import type { Request, Response } from 'express';
+import { Pool } from 'pg';
+import { InboxWorker } from '../../../src/inbox/inbox-worker';
+import { IngressGauge } from '../../../src/inbox/ingress-gauge';
+import { silentLogger } from '../../../src/logger';
+import { PgInboxRepo, type InboundEventInput, type InboundEventRow } from '../../../src/storage/inbox-repo';
+import { createTestDb, type TestDb } from '../../support/db';
+
+let t: TestDb;
+let lockPool: Pool;
+beforeAll(async () => {
+  t = await createTestDb();
+  lockPool = new Pool({ connectionString: t.url, max: 8 });
+});
+afterAll(async () => {
+  await lockPool.end();
+  await t.drop();
+});
+
+const ev = (conversation: string, id: string): InboundEventInput => ({
+  channel: 'test',
+  dedupeKey: id,
+  conversationKey: conversation,
+  kind: 'message',
+  body: { id },
+});
+
+/** A request "in flight" through the gauge's middleware; `end()` finishes it. */
+function holdRequest(gauge: IngressGauge): { end(): void } {
+  const res = new EventEmitter();
+  gauge.middleware()({} as Request, res as unknown as Response, () => undefined);
+  return { end: () => res.emit('finish') };
+}
+
+describe('InboxWorker', () => {
+  it('stores concurrent webhook requests in shared commits and still tells each request which events were new', async () => {
+    const inbox = new PgInboxRepo(t.db);
+    const statements: number[] = [];
+    const counting = new PgInboxRepo({
+      query: (text, params) => {
+        if (text.startsWith('INSERT INTO inbound_events')) statements.push((params ?? []).length / 5);
+        return t.db.query(text, params);
+      },
+    });
+    const handled: string[] = [];
+    const worker = new InboxWorker({
+      inbox: counting,
+      lockPool,
+      logger: silentLogger,
+      handlers: { test: async (e: InboundEventRow) => void handled.push((e.body as { id: string }).id) },
+    });
+    // 30 requests at once; request 29 redelivers the event of request 3.
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => worker.accept([ev(`group-${i % 5}`, i === 29 ? 'g-3' : `g-${i}`)])),
+    );
+    await worker.idle();
+    expect(results.filter((r) => r.stored === 1)).toHaveLength(29);
+    expect(results[29]).toEqual({ stored: 0, duplicates: 1 });
+    expect(statements.reduce((a, b) => a + b, 0)).toBe(30); // every event went to the database once…
+    expect(statements.length).toBeLessThan(30); // …in fewer statements than requests
+    expect(handled.sort()).toEqual(Array.from({ length: 29 }, (_, i) => `g-${i}`).sort());
+    const rows = await inbox.pending('group-0', 100);
+    expect(rows).toEqual([]);
+  });
+
+  it('handles a conversation\'s waiting events in arrival order, a batch under one lock', async () => {
+    let locks = 0;
+    const countingPool = new Proxy(lockPool, {
+      get(target, prop, receiver) {
+        if (prop !== 'connect') return Reflect.get(target, prop, receiver);
+        return async () => {
+          const c = await target.connect();
+          const query = c.query.bind(c);
+          (c as unknown as { query: unknown }).query = (text: string, params?: unknown[]) => {
+            if (String(text).includes('pg_try_advisory_lock')) locks++;
+            return query(text, params);
+          };
+          return c;
+        };
+      },
+    });
+    const repo = new PgInboxRepo(t.db);
+    await repo.insertFlags(Array.from({ length: 7 }, (_, i) => ev('batch-1', `b-${i}`)));
+    const order: string[] = [];
+    const worker = new InboxWorker({
+      inbox: repo,
+      lockPool: countingPool,
+      logger: silentLogger,
+      batchSize: 10,
+      handlers: { test: async (e) => void order.push((e.body as { id: string }).id) },
+    });
+    worker.schedule('batch-1');
+    worker.schedule('batch-1'); // a second wake-up before the drain starts adds no extra drain
+    await worker.idle();
+    expect(order).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4', 'b-5', 'b-6']);
+    expect(locks).toBe(1);
+  });
+
+  it('while the webhook endpoints are saturated, starts one conversation at a time, paced; afterwards all at once', async () => {
+    const gauge = new IngressGauge(1, 0);
+    const repo = new PgInboxRepo(t.db);
+    await repo.insertFlags(Array.from({ length: 4 }, (_, i) => ev(`paced-${i}`, `p-${i}`)));
+    let running = 0;
+    let maxRunning = 0;
+    const starts: number[] = [];
+    let release: () => void = () => undefined;
+    let gate = new Promise<void>((r) => (release = r));
+    const worker = new InboxWorker({
+      inbox: repo,
+      lockPool,
+      logger: silentLogger,
+      ingress: gauge,
+      busyGapMs: 40,
+      handlers: {
+        test: async () => {
+          starts.push(Date.now());
+          running++;
+          maxRunning = Math.max(maxRunning, running);
+          await gate;
+          running--;
+        },
+      },
+    });
+    const burst = holdRequest(gauge);
+    expect(gauge.busy).toBe(true);
+    for (let i = 0; i < 4; i++) worker.schedule(`paced-${i}`);
+    release();
+    await worker.idle();
+    expect(maxRunning).toBe(1);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(35);
+
+    // The burst is over: waiting conversations run side by side again.
+    burst.end();
+    expect(gauge.busy).toBe(false);
+    await repo.insertFlags(Array.from({ length: 4 }, (_, i) => ev(`free-${i}`, `f-${i}`)));
+    running = 0;
+    maxRunning = 0;
+    gate = new Promise<void>((r) => (release = r));
+    for (let i = 0; i < 4; i++) worker.schedule(`free-${i}`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(maxRunning).toBe(4);
+    release();
+    await worker.idle();
+  });
+});
