@@ -26,12 +26,13 @@ export interface InboxWorkerOptions {
   /** Conversations drained at once (default: the lock pool's size). */
   readonly concurrency?: number;
   /**
-   * Webhook requests in flight. While the gauge reads busy, at most `concurrencyWhileBusy`
-   * conversations are drained at once, so acknowledgements keep the CPU they need.
+   * Webhook requests in flight. While the gauge reads busy and more conversations wait than
+   * `concurrency`, at most `concurrencyWhileBusy` are drained at once, paced by `busyGapMs`, so
+   * acknowledgements keep the CPU they need during a flood.
    */
   readonly ingress?: IngressGauge;
   readonly concurrencyWhileBusy?: number;
-  /** While the gauge reads busy, the least time between two drain starts. */
+  /** While overloaded, the least time between two drain starts. */
   readonly busyGapMs?: number;
 }
 
@@ -121,8 +122,18 @@ export class InboxWorker {
     this.chains.set(conversationKey, next);
   }
 
+  /**
+   * Overloaded: the webhook endpoints are saturated *and* more conversations wait than the worker
+   * runs at once, i.e. events arrive faster than they are handled (a flood of new events). Handling
+   * more then only slows the acks without catching up, so acks get the CPU until the burst ends.
+   * Many residents talking at once (a backlog no larger than the worker's concurrency) is not.
+   */
+  private overloaded(): boolean {
+    return this.o.ingress?.busy === true && this.waiting.length >= this.concurrency;
+  }
+
   private limit(): number {
-    return this.o.ingress?.busy ? this.concurrencyWhileBusy : this.concurrency;
+    return this.overloaded() ? this.concurrencyWhileBusy : this.concurrency;
   }
 
   /** Resolves when a drain may start; the slot is taken (`running`) on resolution. */
@@ -135,20 +146,20 @@ export class InboxWorker {
   }
 
   /**
-   * Starts waiting drains while slots are free. While the webhook endpoints are saturated, one
-   * drain runs at a time and drains start at most every `busyGapMs`: a turn is CPU work with
-   * little waiting, so even one drain after another would take a whole core from the acks.
+   * Starts waiting drains while slots are free. While overloaded, one drain runs at a time and
+   * drains start at most every `busyGapMs`: a turn is CPU work with little waiting, so even one
+   * drain after another would take a whole core from the acks.
    */
   private pump(): void {
     if (this.pumpTimer) return;
     while (this.waiting.length > 0 && this.running < this.limit()) {
-      if (this.o.ingress?.busy && this.lastStart + this.busyGapMs > Date.now()) break;
+      if (this.overloaded() && this.lastStart + this.busyGapMs > Date.now()) break;
       this.running++;
       this.lastStart = Date.now();
       this.waiting.shift()!();
     }
-    // Drains are waiting because of the saturation: look again shortly (it may have passed).
-    if (this.waiting.length > 0 && this.o.ingress?.busy) {
+    // Drains are waiting because of the overload: look again shortly (it may have passed).
+    if (this.overloaded()) {
       this.pumpTimer = setTimeout(() => {
         this.pumpTimer = undefined;
         this.pump();

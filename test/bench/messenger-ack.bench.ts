@@ -125,8 +125,10 @@ export const messengerAckSuite: Suite = {
         '`timingSafeEqual` + 200; the **app** is `createRuntime` wired as in `src/main.ts` on PostgreSQL, replying through the ' +
         `fake Graph API. After ${WARMUP_REQUESTS} warm-up requests each, ${ROUNDS} rounds of ${num(MEASURED_REQUESTS)} ` +
         'requests per server, alternating which goes first. The app hands events to its per-conversation worker after the ' +
-        "ack, so that work overlaps the app's measurement (as in production); the backlog is drained after each app run " +
-        'and is not counted in ack figures. Latency is client-side, from writing the request to the end of the response. ' +
+        "ack, as in production, so that work overlaps the app's measurement. 32 requests in flight from new residents is a " +
+        'flood: the webhook endpoints are saturated and more conversations wait than the worker runs at once, so the worker ' +
+        'paces the turns it starts (one at a time, at most one per 25 ms; `InboxWorker`, `IngressGauge`) and the acks keep the ' +
+        'CPU; the backlog is drained after each app run (its time is shown) and is not counted in ack figures. Latency is client-side, from writing the request to the end of the response. ' +
         'CPU time comes from /proc for each process (PostgreSQL: postmaster and all backends).',
       tables: [
         {

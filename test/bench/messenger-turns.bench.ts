@@ -9,6 +9,7 @@ import { cpuDelta, processCpuMs, selfCpuMs, type CpuReading } from './lib/cpu';
 import { startHost } from './lib/host';
 import { keepAliveAgent, post } from './lib/http-load';
 import { benchWebhooks, prepared, startFakes } from './lib/messenger';
+import { PACE_TEXT, residentPace } from './lib/pace';
 import { mb, ms, num, summarise, type Summary } from './lib/stats';
 import type { Suite, SuiteReport } from './lib/suite';
 
@@ -17,26 +18,6 @@ const WARMUP_TURNS = 2;
 const TURNS = 20;
 const REPLY_TIMEOUT_MS = 10_000;
 const TARGET_P99_MS = 100;
-/**
- * A resident's pace: after a reply arrives, a resident reads it and types or taps the next message.
- * Drawn uniformly from 0.5–1.5 s (mean 1 s, faster than people really are, so the load is on the
- * heavy side); residents start at random moments within the first second. Seeded, so runs compare.
- */
-const THINK_MIN_MS = 500;
-const THINK_MAX_MS = 1500;
-
-/** mulberry32: a small seeded PRNG (the bench must offer the same load on every run). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const sleep = (msec: number) => new Promise<void>((r) => setTimeout(r, msec));
 
 /**
  * Hands out the fake's recorded replies per resident. Polls `sentMessageRecords()` every
@@ -135,10 +116,9 @@ export const messengerTurnsSuite: Suite = {
     /** `paced`: the resident waits a think time before each message (and a random start); else none. */
     const conversation = async (resident: number, count: number, paced: boolean): Promise<TurnSample[]> => {
       const out: TurnSample[] = [];
-      const rnd = seededRandom(1000 + resident);
-      if (paced) await sleep(rnd() * 1000);
+      const pause = residentPace(resident);
       for (let index = 0; index < count; index++) {
-        if (paced && index > 0) await sleep(THINK_MIN_MS + rnd() * (THINK_MAX_MS - THINK_MIN_MS));
+        if (paced) await pause(index);
         const s = await turn(`turns-${resident}`, index);
         if (s) out.push({ resident, index, ...s });
       }
@@ -211,9 +191,7 @@ export const messengerTurnsSuite: Suite = {
         `${WARMUP_TURNS} unmeasured warm-up turns per resident first (the first creates the resident and the session). ` +
         'There is no baseline to divide by (a turn is our own work end to end); the target is absolute, and one resident ' +
         'talking alone is shown for reference.\n\n' +
-        `**At a resident's pace (the target):** after each reply a resident waits ${THINK_MIN_MS / 1000}–${THINK_MAX_MS / 1000} s ` +
-        '(uniform, seeded; mean 1 s, quicker than people read and tap) before the next message, and the residents start at ' +
-        'random moments within the first second, so about 50 turns per second arrive at random. ' +
+        `**At a resident's pace (the target):** ${PACE_TEXT}. ` +
         '**With no think time (capacity):** the same 50 residents send the next message the moment the reply is recorded. ' +
         'That keeps the machine saturated, so every turn waits behind the others and the latency is residents ÷ throughput; ' +
         'the row shows how many turns per second this machine handles, not how long a resident waits. CPU time per turn ' +

@@ -25,6 +25,7 @@ import { Client as PgClient } from 'pg';
 import { TokenBucket } from '../../../src/clients/zalo-oa/zalo-rate-limiter';
 import { parseConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logger';
+import { createNlu } from '../../../src/domain/nlu';
 import { createRuntime } from '../../../src/runtime';
 import { createDb } from '../../../src/storage/db';
 import { prepareHost, serveHost } from '../lib/host-side';
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
   });
   // warn and above only, to stderr (the runner prefixes and shows it): errors must not go unseen.
   const logger = createLogger('warn', process.stderr);
-  const rt = createRuntime({ config, db, logger });
+  // As in src/main.ts: with the trained model, so typed text goes through understanding (NLU) first.
+  const rt = createRuntime({ config, db, logger, nlu: createNlu() });
   await rt.start();
   const server = http.createServer(rt.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -101,24 +101,68 @@ describe('InboxWorker', () => {
     expect(locks).toBe(1);
   });
 
-  it('while the webhook endpoints are saturated, starts one conversation at a time, paced; afterwards all at once', async () => {
+  it('during a flood (endpoints saturated and more conversations waiting than it runs at once) paces the turns it starts', async () => {
     const gauge = new IngressGauge(1, 0);
     const repo = new PgInboxRepo(t.db);
-    await repo.insertFlags(Array.from({ length: 4 }, (_, i) => ev(`paced-${i}`, `p-${i}`)));
+    await repo.insertFlags(Array.from({ length: 8 }, (_, i) => ev(`paced-${i}`, `p-${i}`)));
     let running = 0;
     let maxRunning = 0;
     const starts: number[] = [];
-    let release: () => void = () => undefined;
-    let gate = new Promise<void>((r) => (release = r));
     const worker = new InboxWorker({
       inbox: repo,
       lockPool,
       logger: silentLogger,
       ingress: gauge,
+      concurrency: 2,
       busyGapMs: 40,
       handlers: {
         test: async () => {
           starts.push(Date.now());
+          running++;
+          maxRunning = Math.max(maxRunning, running);
+          await new Promise((r) => setTimeout(r, 5));
+          running--;
+        },
+      },
+    });
+    const burst = holdRequest(gauge);
+    expect(gauge.busy).toBe(true);
+    for (let i = 0; i < 8; i++) worker.schedule(`paced-${i}`);
+    await worker.idle();
+    expect(starts).toHaveLength(8);
+    expect(maxRunning).toBeLessThanOrEqual(2);
+    // once the backlog is deeper than the concurrency, starts are at least busyGapMs apart
+    for (let i = 3; i < 6; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(35);
+
+    // The burst is over: the backlog runs at full concurrency without pacing.
+    burst.end();
+    expect(gauge.busy).toBe(false);
+    await repo.insertFlags(Array.from({ length: 8 }, (_, i) => ev(`free-${i}`, `f-${i}`)));
+    starts.length = 0;
+    const t0 = Date.now();
+    for (let i = 0; i < 8; i++) worker.schedule(`free-${i}`);
+    await worker.idle();
+    expect(starts).toHaveLength(8);
+    expect(Date.now() - t0).toBeLessThan(8 * 40);
+  });
+
+  it('many residents talking at once while the endpoints are busy is not a flood: no pacing', async () => {
+    const gauge = new IngressGauge(1, 0);
+    const repo = new PgInboxRepo(t.db);
+    await repo.insertFlags(Array.from({ length: 4 }, (_, i) => ev(`talk-${i}`, `t-${i}`)));
+    let running = 0;
+    let maxRunning = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const worker = new InboxWorker({
+      inbox: repo,
+      lockPool,
+      logger: silentLogger,
+      ingress: gauge,
+      concurrency: 8,
+      busyGapMs: 1000,
+      handlers: {
+        test: async () => {
           running++;
           maxRunning = Math.max(maxRunning, running);
           await gate;
@@ -126,25 +170,12 @@ describe('InboxWorker', () => {
         },
       },
     });
-    const burst = holdRequest(gauge);
-    expect(gauge.busy).toBe(true);
-    for (let i = 0; i < 4; i++) worker.schedule(`paced-${i}`);
-    release();
-    await worker.idle();
-    expect(maxRunning).toBe(1);
-    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(35);
-
-    // The burst is over: waiting conversations run side by side again.
-    burst.end();
-    expect(gauge.busy).toBe(false);
-    await repo.insertFlags(Array.from({ length: 4 }, (_, i) => ev(`free-${i}`, `f-${i}`)));
-    running = 0;
-    maxRunning = 0;
-    gate = new Promise<void>((r) => (release = r));
-    for (let i = 0; i < 4; i++) worker.schedule(`free-${i}`);
+    const busy = holdRequest(gauge);
+    for (let i = 0; i < 4; i++) worker.schedule(`talk-${i}`);
     await new Promise((r) => setTimeout(r, 200));
     expect(maxRunning).toBe(4);
     release();
     await worker.idle();
+    busy.end();
   });
 });
