@@ -137,7 +137,6 @@ export class InboxWorker {
   }
 
   /** Resolves when a drain may start; the slot is taken (`running`) on resolution. */
-  /** Resolves when a drain may start; the slot is taken (`running`) on resolution. */
   private admit(): Promise<void> {
     return new Promise((resolve) => {
       this.waiting.push(resolve);
@@ -164,7 +163,6 @@ export class InboxWorker {
         this.pumpTimer = undefined;
         this.pump();
       }, this.busyGapMs);
-      this.pumpTimer.unref();
     }
   }
 
