@@ -4,21 +4,11 @@
  * and tap, so the load is on the heavy side); residents start at random moments within the first
  * second. Seeded per resident, so every run offers the same load.
  */
+import { seededRandom } from '../../../src/domain/nlu/model';
+
 export const THINK_MIN_MS = 500;
 export const THINK_MAX_MS = 1500;
 export const START_SPREAD_MS = 1000;
-
-/** mulberry32: a small seeded PRNG. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (msec: number) => new Promise<void>((r) => setTimeout(r, msec));
 
