@@ -291,10 +291,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     webviewTokens,
     mapTileUrl: config.mapTileUrl,
     syntheticLocation: { ...syntheticLocation, zalo: zaloSynthetic },
-    ingress,
     webhooks: {
-      messenger: messengerWebhookRouter({ connector: messenger.connector as never, inbox, logger, bodyLimit: config.webhookBodyLimit }),
-      zalo: zaloWebhookRouter({ verify: (raw, header) => zalo.connector.verify(raw, header), inbox, logger, bodyLimit: config.webhookBodyLimit }),
+      messenger: messengerWebhookRouter({ connector: messenger.connector as never, inbox, logger, bodyLimit: config.webhookBodyLimit, ingress }),
+      zalo: zaloWebhookRouter({ verify: (raw, header) => zalo.connector.verify(raw, header), inbox, logger, bodyLimit: config.webhookBodyLimit, ingress }),
     },
     extraRoutes: o.extraRoutes,
   });

@@ -36,6 +36,30 @@ export class GroupInsert<T> {
     });
   }
 
+  /**
+   * Writes a group in one statement. If that fails and the group holds several requests, each is
+   * tried alone, so one request the database refuses does not fail the others with it.
+   */
+  private async write(group: ReadonlyArray<Waiter<T>>): Promise<void> {
+    try {
+      const stored = await this.insertMany(group.flatMap((w) => w.items));
+      let i = 0;
+      for (const w of group) {
+        w.resolve(stored.slice(i, i + w.items.length));
+        i += w.items.length;
+      }
+    } catch (err) {
+      if (group.length === 1) return group[0]!.reject(err);
+      for (const w of group) {
+        try {
+          w.resolve(await this.insertMany(w.items));
+        } catch (alone) {
+          w.reject(alone);
+        }
+      }
+    }
+  }
+
   private flush(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const group: Array<Waiter<T>> = [];
@@ -46,18 +70,7 @@ export class GroupInsert<T> {
         n += w.items.length;
       }
       this.inFlight++;
-      this.insertMany(group.flatMap((w) => w.items)).then(
-        (stored) => {
-          let i = 0;
-          for (const w of group) {
-            w.resolve(stored.slice(i, i + w.items.length));
-            i += w.items.length;
-          }
-        },
-        (err: unknown) => {
-          for (const w of group) w.reject(err);
-        },
-      ).finally(() => {
+      void this.write(group).finally(() => {
         this.inFlight--;
         this.flush();
       });

@@ -4,11 +4,16 @@
  * processes, a session-level advisory lock per conversation does (released by PostgreSQL if the
  * process dies, so a restart picks up what was left pending).
  */
+import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import type { Logger } from '../logger';
 import { GroupInsert } from './group-insert';
 import type { IngressGauge } from './ingress-gauge';
 import type { InboundEventInput, InboundEventRow, PgInboxRepo } from '../storage/inbox-repo';
+
+/** How often, and how soon, a conversation locked by another process is tried again. */
+const BUSY_RETRIES = 3;
+const BUSY_RETRY_MS = 100;
 
 export type EventHandler = (event: InboundEventRow) => Promise<void>;
 
@@ -47,12 +52,14 @@ export class InboxWorker {
   private readonly concurrencyWhileBusy: number;
   private readonly inserts: GroupInsert<InboundEventInput>;
   private readonly busyGapMs: number;
-  private lastStart = 0;
+  private lastStart = Number.NEGATIVE_INFINITY;
   private pumpTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly maxAttempts: number;
   private readonly batchSize: number;
+  /** Conversations found locked by another process, and how often in a row. */
+  private readonly busyTries = new Map<string, number>();
 
   constructor(private readonly o: InboxWorkerOptions) {
     this.maxAttempts = o.maxAttempts ?? 3;
@@ -152,9 +159,9 @@ export class InboxWorker {
   private pump(): void {
     if (this.pumpTimer) return;
     while (this.waiting.length > 0 && this.running < this.limit()) {
-      if (this.overloaded() && this.lastStart + this.busyGapMs > Date.now()) break;
+      if (this.overloaded() && this.lastStart + this.busyGapMs > performance.now()) break;
       this.running++;
-      this.lastStart = Date.now();
+      this.lastStart = performance.now();
       this.waiting.shift()!();
     }
     // Drains are waiting because of the overload: look again shortly (it may have passed).
@@ -174,10 +181,23 @@ export class InboxWorker {
    * a drain never probes an empty inbox.
    */
   private async drain(conversationKey: string): Promise<void> {
-    for (;;) {
-      if (this.stopped) return;
-      const outcome = await this.handleBatch(conversationKey);
-      if (outcome !== 'more') return;
+    if (this.stopped) return;
+    const outcome = await this.handleBatch(conversationKey);
+    if (outcome === 'more') {
+      // Back of the queue: a resident with a long backlog must not keep a slot from the others.
+      this.schedule(conversationKey);
+    } else if (outcome === 'busy') {
+      // Another process holds the lock and may already have read its batch: look again shortly
+      // (a few times, then the recovery poll takes over) rather than leave this event to the poll.
+      const tries = (this.busyTries.get(conversationKey) ?? 0) + 1;
+      if (tries <= BUSY_RETRIES) {
+        this.busyTries.set(conversationKey, tries);
+        setTimeout(() => this.schedule(conversationKey), BUSY_RETRY_MS * tries).unref();
+      } else {
+        this.busyTries.delete(conversationKey);
+      }
+    } else {
+      this.busyTries.delete(conversationKey);
     }
   }
 
@@ -187,26 +207,28 @@ export class InboxWorker {
     try {
       const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 42)) AS ok', [conversationKey]);
       locked = r.rows[0]?.ok === true;
-      if (!locked) return 'busy'; // another process owns this conversation; it drains until nothing is pending
+      if (!locked) return 'busy'; // another process is draining this conversation
       // Read after the lock is held (a fresh snapshot), so events another process finished are not seen as pending.
       const batch = await this.o.inbox.pending(conversationKey, this.batchSize, client);
       for (const ev of batch) {
         if (this.stopped) return 'done';
         const handler = this.o.handlers[ev.channel];
         if (!handler) {
-          await this.o.inbox.markFailed(ev.id, `no handler for channel ${ev.channel}`, 1, client);
+          await this.o.inbox.markFailed(ev.id, `no handler for channel ${ev.channel}`, 1);
           continue;
         }
         try {
           await handler(ev);
         } catch (err) {
-          const outcome = await this.o.inbox.markFailed(ev.id, errMessage(err), this.maxAttempts, client);
+          const outcome = await this.o.inbox.markFailed(ev.id, errMessage(err), this.maxAttempts);
           this.o.logger.error({ err: errMessage(err), eventId: ev.id, outcome }, 'event handling failed');
           // Keep order: a failed event is retried (next poll) before any later one of this resident.
           if (outcome === 'retry') return 'retry-later';
           continue;
         }
-        await this.o.inbox.markDone(ev.id, client);
+        // Through the app's pool, not the lock connection: if that connection dies the lock is gone
+        // anyway, and the finished turn must still be recorded as done (never run twice).
+        await this.o.inbox.markDone(ev.id);
       }
       return batch.length === this.batchSize ? 'more' : 'done';
     } finally {

@@ -1,10 +1,11 @@
 /**
- * Counts webhook requests in flight, so the inbox worker can tell when acknowledging is the
+ * Counts signed webhook requests in flight, so the inbox worker can tell when acknowledging is the
  * bottleneck. Platforms retry (and eventually disable) webhooks that answer slowly, while a turn
  * that starts a little later harms nobody; so while the webhook endpoints are saturated the worker
  * paces the turns it starts (see `InboxWorker`), and catches up when the burst is over.
  */
-import type { NextFunction, Request, Response } from 'express';
+import { performance } from 'node:perf_hooks';
+import type { Response } from 'express';
 
 export class IngressGauge {
   private n = 0;
@@ -23,23 +24,24 @@ export class IngressGauge {
   }
 
   get busy(): boolean {
-    return this.n >= this.busyAt || Date.now() - this.lastBusy < this.holdMs;
+    return this.n >= this.busyAt || performance.now() - this.lastBusy < this.holdMs;
   }
 
-  /** Express middleware counting a request from arrival until its response is finished or aborted. */
-  middleware() {
-    return (_req: Request, res: Response, next: NextFunction): void => {
-      this.n++;
-      if (this.n >= this.busyAt) this.lastBusy = Date.now();
-      let done = false;
-      const leave = () => {
-        if (done) return;
-        done = true;
-        this.n--;
-      };
-      res.once('finish', leave);
-      res.once('close', leave);
-      next();
+  /**
+   * Counts one signed webhook request until its response is finished or aborted. Called by the
+   * webhook routes after the signature check, so unsigned or slow-to-upload requests (anyone can
+   * send those) cannot make the endpoints look saturated.
+   */
+  track(res: Pick<Response, 'once'>): void {
+    this.n++;
+    if (this.n >= this.busyAt) this.lastBusy = performance.now();
+    let done = false;
+    const leave = () => {
+      if (done) return;
+      done = true;
+      this.n--;
     };
+    res.once('finish', leave);
+    res.once('close', leave);
   }
 }

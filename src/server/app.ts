@@ -8,7 +8,6 @@ import sharp from 'sharp';
 import type { CityProfile } from '../domain/city-profile';
 import type { ReportsRepo } from '../domain/reports/ports';
 import type { InboxWorker } from '../inbox/inbox-worker';
-import type { IngressGauge } from '../inbox/ingress-gauge';
 import type { Logger } from '../logger';
 import type { Db } from '../storage/db';
 import type { InboundEventInput } from '../storage/inbox-repo';
@@ -31,8 +30,6 @@ export interface AppDeps {
   readonly mapTileUrl: string;
   /** Builds the platform-shaped event for a location posted from the web view. */
   readonly syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>>;
-  /** Counts webhook requests in flight (the inbox worker yields to them when they pile up). */
-  readonly ingress?: IngressGauge;
   /** Webhook routers by channel path segment (`messenger`, `zalo`). */
   readonly webhooks: Readonly<Record<string, express.Router>>;
   readonly extraRoutes?: (app: express.Express) => void;
@@ -66,10 +63,7 @@ export function createApp(d: AppDeps): express.Express {
     }
   });
 
-  for (const [name, router] of Object.entries(d.webhooks)) {
-    if (d.ingress) app.use(`/webhooks/${name}`, d.ingress.middleware(), router);
-    else app.use(`/webhooks/${name}`, router);
-  }
+  for (const [name, router] of Object.entries(d.webhooks)) app.use(`/webhooks/${name}`, router);
 
   app.get('/api/reports/:code', async (req, res) => {
     const code = String(req.params.code).toUpperCase();

@@ -5,6 +5,7 @@
 import express, { type Request, type Response } from 'express';
 import type { Logger } from '../logger';
 import type { InboxWorker } from '../inbox/inbox-worker';
+import type { IngressGauge } from '../inbox/ingress-gauge';
 import type { InboundEventInput } from '../storage/inbox-repo';
 import { MessagingEvent, MessengerEnvelope, messengerDedupeKey, messengerEventKind } from '../channels/messenger/messenger-webhook.schema';
 
@@ -13,7 +14,7 @@ interface Preprocessor {
     { shouldNext: boolean; response?: { status: number; body: unknown } };
 }
 
-export function messengerWebhookRouter(d: { connector: Preprocessor; inbox: InboxWorker; logger: Logger; bodyLimit: string; onAccepted?: (events: InboundEventInput[]) => void }) {
+export function messengerWebhookRouter(d: { connector: Preprocessor; inbox: InboxWorker; logger: Logger; bodyLimit: string; ingress?: IngressGauge; onAccepted?: (events: InboundEventInput[]) => void }) {
   const r = express.Router();
   const rc = (req: Request, raw: string) => ({ method: req.method, headers: req.headers as Record<string, unknown>, query: req.query as Record<string, unknown>, rawBody: raw, path: req.path, body: {}, params: {}, url: req.originalUrl });
 
@@ -29,6 +30,7 @@ export function messengerWebhookRouter(d: { connector: Preprocessor; inbox: Inbo
       d.logger.warn({ channel: 'messenger' }, 'webhook refused: bad or missing signature');
       return res.status(401).json({ error: 'invalid or missing X-Hub-Signature-256' });
     }
+    d.ingress?.track(res);
     let json: unknown;
     try {
       json = JSON.parse(raw);

@@ -6,9 +6,10 @@
 import express, { type Request, type Response } from 'express';
 import type { Logger } from '../logger';
 import type { InboxWorker } from '../inbox/inbox-worker';
+import type { IngressGauge } from '../inbox/ingress-gauge';
 import { parseZaloEvent, zaloConversationKey, zaloDedupeKey } from '../channels/zalo/zalo-webhook.schema';
 
-export function zaloWebhookRouter(d: { verify: (raw: string, header: string | undefined) => boolean; inbox: InboxWorker; logger: Logger; bodyLimit: string; onAccepted?: (userId: string) => void }) {
+export function zaloWebhookRouter(d: { verify: (raw: string, header: string | undefined) => boolean; inbox: InboxWorker; logger: Logger; bodyLimit: string; ingress?: IngressGauge; onAccepted?: (userId: string) => void }) {
   const r = express.Router();
   // No handshake is documented for Zalo; answering GET does no harm and helps URL checks.
   r.get('/', (_req, res) => {
@@ -21,6 +22,7 @@ export function zaloWebhookRouter(d: { verify: (raw: string, header: string | un
       d.logger.warn({ channel: 'zalo' }, 'webhook refused: bad or missing signature');
       return res.status(401).json({ error: 'invalid or missing X-ZEvent-Signature' });
     }
+    d.ingress?.track(res);
     let json: unknown;
     try {
       json = JSON.parse(raw);

@@ -137,8 +137,11 @@ export async function startEmbeddedPostgres(baseDir: string, log: (msg: string) 
   return { url: urlFor(port), port, stop: () => pg.stop() };
 }
 
-/** Where PostgreSQL builds put their Unix-domain socket by default (the embedded build uses /tmp). */
-const SOCKET_DIRS = ['/tmp', '/var/run/postgresql'];
+/**
+ * Where the embedded build puts its Unix-domain socket. Only this directory: a system PostgreSQL's
+ * `/var/run/postgresql` socket on the same port would be another server.
+ */
+const SOCKET_DIRS = ['/tmp'];
 
 /**
  * The server listens on 127.0.0.1 and on a Unix-domain socket. Connections through the socket cost

@@ -39,7 +39,7 @@ export class PgInboxRepo {
     if (events.length === 0) return [];
     const values: unknown[] = [];
     const tuples = events.map((e, i) => {
-      values.push(e.channel, e.dedupeKey, e.conversationKey, e.kind, JSON.stringify(e.body));
+      values.push(e.channel, e.dedupeKey, e.conversationKey, e.kind, JSON.stringify(e.body, withoutNul));
       const b = i * 5;
       return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
     });
@@ -95,4 +95,9 @@ export class PgInboxRepo {
     );
     return r.rows.map((x) => x.conversation_key);
   }
+}
+
+/** jsonb cannot hold U+0000; a message carrying one is stored (and handled) without it. */
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
 }

@@ -3,7 +3,7 @@
  * conversation, and pacing while the webhook endpoints are saturated.
  */
 import { EventEmitter } from 'node:events';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Pool } from 'pg';
 import { InboxWorker } from '../../../src/inbox/inbox-worker';
 import { IngressGauge } from '../../../src/inbox/ingress-gauge';
@@ -30,10 +30,10 @@ const ev = (conversation: string, id: string): InboundEventInput => ({
   body: { id },
 });
 
-/** A request "in flight" through the gauge's middleware; `end()` finishes it. */
+/** A signed webhook request "in flight" through the gauge; `end()` finishes it. */
 function holdRequest(gauge: IngressGauge): { end(): void } {
   const res = new EventEmitter();
-  gauge.middleware()({} as Request, res as unknown as Response, () => undefined);
+  gauge.track(res as unknown as Response);
   return { end: () => res.emit('finish') };
 }
 
@@ -99,6 +99,56 @@ describe('InboxWorker', () => {
     await worker.idle();
     expect(order).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4', 'b-5', 'b-6']);
     expect(locks).toBe(1);
+  });
+
+  it('a resident with a long backlog goes to the back of the queue after each batch, so others are not kept waiting', async () => {
+    const repo = new PgInboxRepo(t.db);
+    await repo.insertFlags(Array.from({ length: 5 }, (_, i) => ev('long-a', `la-${i}`)));
+    await repo.insertFlags([ev('long-b', 'lb-0')]);
+    const order: string[] = [];
+    const worker = new InboxWorker({
+      inbox: repo,
+      lockPool,
+      logger: silentLogger,
+      batchSize: 2,
+      concurrency: 1,
+      handlers: { test: async (e) => void order.push((e.body as { id: string }).id) },
+    });
+    worker.schedule('long-a');
+    worker.schedule('long-b');
+    await worker.idle();
+    expect(order).toEqual(['la-0', 'la-1', 'lb-0', 'la-2', 'la-3', 'la-4']);
+  });
+
+  it('when another process holds the conversation, tries again shortly instead of waiting for the recovery poll', async () => {
+    const repo = new PgInboxRepo(t.db);
+    await repo.insertFlags([ev('held-1', 'h-0')]);
+    const other = await lockPool.connect();
+    await other.query('SELECT pg_advisory_lock(hashtextextended($1, 42))', ['held-1']);
+    const handled: string[] = [];
+    const worker = new InboxWorker({
+      inbox: repo,
+      lockPool,
+      logger: silentLogger,
+      handlers: { test: async (e) => void handled.push((e.body as { id: string }).id) },
+    });
+    worker.schedule('held-1'); // finds the lock taken
+    await new Promise((r) => setTimeout(r, 30));
+    await other.query('SELECT pg_advisory_unlock(hashtextextended($1, 42))', ['held-1']);
+    other.release();
+    for (let i = 0; i < 50 && handled.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await worker.idle();
+    }
+    expect(handled).toEqual(['h-0']); // no poll is running (start() was not called)
+  });
+
+  it('stores a message containing U+0000 (which jsonb refuses) without that character', async () => {
+    const repo = new PgInboxRepo(t.db);
+    const [stored] = await repo.insertFlags([{ ...ev('nul-1', 'n-0'), body: { text: 'ổ gà\u0000 đường Lê Lợi' } }]);
+    expect(stored).toBe(true);
+    const [row] = await repo.pending('nul-1', 1);
+    expect(row!.body).toEqual({ text: 'ổ gà đường Lê Lợi' });
   });
 
   it('during a flood (endpoints saturated and more conversations waiting than it runs at once) paces the turns it starts', async () => {
