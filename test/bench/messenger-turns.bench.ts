@@ -9,7 +9,7 @@ import { cpuDelta, processCpuMs, selfCpuMs, type CpuReading } from './lib/cpu';
 import { startHost } from './lib/host';
 import { keepAliveAgent, post } from './lib/http-load';
 import { benchWebhooks, prepared, startFakes } from './lib/messenger';
-import { PACE_TEXT, residentPace } from './lib/pace';
+import { PACE_TEXT, residentsDriver, type TurnSample, type TurnTiming } from './lib/pace';
 import { mb, ms, num, summarise, type Summary } from './lib/stats';
 import type { Suite, SuiteReport } from './lib/suite';
 
@@ -69,15 +69,6 @@ class ReplyWatcher {
   }
 }
 
-interface TurnSample {
-  readonly resident: number;
-  /** Index of the turn within its phase (0 = the resident's first turn of the phase). */
-  readonly index: number;
-  /** POST start → reply recorded at the fake (1 ms resolution: both ends are Date.now()). */
-  readonly turnMs: number;
-  /** POST start → 200 received. */
-  readonly ackMs: number;
-}
 
 export const messengerTurnsSuite: Suite = {
   name: 'messenger-turns',
@@ -96,7 +87,7 @@ export const messengerTurnsSuite: Suite = {
     let timeouts = 0;
     let badAcks = 0;
     /** One turn: alternately the typed command and the menu postback; both answer with one message. */
-    const turn = async (psid: string, k: number): Promise<Omit<TurnSample, 'resident' | 'index'> | null> => {
+    const turn = async (psid: string, k: number): Promise<TurnTiming | null> => {
       const req = prepared(
         k % 2 === 0
           ? benchWebhooks.text({ psid, text: 'Báo cáo của tôi' })
@@ -113,19 +104,7 @@ export const messengerTurnsSuite: Suite = {
       }
       return { turnMs: at - t0, ackMs: ack.ms };
     };
-    /** `paced`: the resident waits a think time before each message (and a random start); else none. */
-    const conversation = async (resident: number, count: number, paced: boolean): Promise<TurnSample[]> => {
-      const out: TurnSample[] = [];
-      const pause = residentPace(resident);
-      for (let index = 0; index < count; index++) {
-        if (paced) await pause(index);
-        const s = await turn(`turns-${resident}`, index);
-        if (s) out.push({ resident, index, ...s });
-      }
-      return out;
-    };
-    const everyone = (residents: number, count: number, paced = false) =>
-      Promise.all(Array.from({ length: residents }, (_, r) => conversation(r, count, paced))).then((xs) => xs.flat());
+    const everyone = residentsDriver((resident, index) => turn(`turns-${resident}`, index));
     const reading = (): CpuReading => ({ runner: selfCpuMs(), app: processCpuMs(app.pid), pg: ctx.postgresCpuMs() });
 
     ctx.log(`warm-up: ${WARMUP_TURNS} turns per resident (the first creates the resident and session)`);

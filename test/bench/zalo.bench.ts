@@ -16,7 +16,7 @@ import { CpuLedger, cpuDelta, processCpuMs, selfCpuMs, type CpuReading } from '.
 import { startHost, type Host } from './lib/host';
 import { closedLoop, describeStatuses, keepAliveAgent, post, type LoadResult, type PreparedRequest } from './lib/http-load';
 import { startFakes } from './lib/messenger';
-import { PACE_TEXT, residentPace } from './lib/pace';
+import { PACE_TEXT, residentsDriver, type TurnSample, type TurnTiming } from './lib/pace';
 import { mb, ms, num, ratio, summarise, type Summary } from './lib/stats';
 import type { Suite, SuiteReport, Table, TargetCheck } from './lib/suite';
 import { ZaloReplyWatcher, zaloText, zaloUserId } from './lib/zalo';
@@ -231,14 +231,6 @@ async function measureAck(ctx: BenchContext): Promise<AckPart> {
 // ---------------------------------------------------------------------------------------------
 // Full turns
 
-interface TurnSample {
-  readonly resident: number;
-  readonly index: number;
-  /** POST start → the fake received the reply (performance.now() in this process). */
-  readonly turnMs: number;
-  /** POST start → 200 received. */
-  readonly ackMs: number;
-}
 
 interface TurnsRun {
   readonly samples: TurnSample[];
@@ -282,7 +274,7 @@ async function runTurns(ctx: BenchContext, label: string, series: number, limite
 
   let timeouts = 0;
   let badAcks = 0;
-  const turn = async (userId: string, k: number): Promise<Omit<TurnSample, 'resident' | 'index'> | null> => {
+  const turn = async (userId: string, k: number): Promise<TurnTiming | null> => {
     // Built (and signed) before the clock starts; the timestamp is a few µs old at most.
     const req = zaloText(userId, k % 2 === 0 ? TEXT : BUTTON_TAP);
     const reply = watcher.next(userId, REPLY_TIMEOUT_MS);
@@ -296,18 +288,7 @@ async function runTurns(ctx: BenchContext, label: string, series: number, limite
     }
     return { turnMs: at - t0, ackMs: ack.ms };
   };
-  const conversation = async (resident: number, count: number, pace = false): Promise<TurnSample[]> => {
-    const out: TurnSample[] = [];
-    const pause = residentPace(resident);
-    for (let index = 0; index < count; index++) {
-      if (pace) await pause(index);
-      const s = await turn(zaloUserId(series, resident), index);
-      if (s) out.push({ resident, index, ...s });
-    }
-    return out;
-  };
-  const everyone = (residents: number, count: number, pace = false) =>
-    Promise.all(Array.from({ length: residents }, (_, r) => conversation(r, count, pace))).then((xs) => xs.flat());
+  const everyone = residentsDriver((resident, index) => turn(zaloUserId(series, resident), index));
   const reading = (): CpuReading => ({ runner: selfCpuMs(), app: processCpuMs(app.pid), pg: ctx.postgresCpuMs() });
 
   ctx.log(`${label}: warm-up, ${WARMUP_TURNS} turns per resident (the first creates the resident, the session and the OA token)`);
