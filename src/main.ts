@@ -3,14 +3,16 @@
  * DATA_DIR) → migrations → fakes + simulator when a channel has no credentials → app → listen.
  */
 import type { Server } from 'node:http';
-import { ConfigError, FAKE_SECRETS, loadConfig, type Config } from './config';
+import path from 'node:path';
+import { ConfigError, loadConfig, type Config } from './config';
+import type { DevToolsModule } from './dev-tools';
 import { createLogger, type Logger } from './logger';
 import { createRuntime } from './runtime';
 import { createDb, type Db } from './storage/db';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './storage/embedded-postgres';
 import { migrate } from './storage/migrate';
-import { loadCityProfile } from './domain/city-profile';
-import { createNlu } from './domain/nlu';
+import { loadContent } from './storage/content-loader';
+import { createNlu } from './nlu';
 import { setUpMessengerProfile } from './channels/messenger/messenger-profile';
 
 interface Closable {
@@ -25,38 +27,16 @@ async function openDatabase(config: Config, logger: Logger): Promise<{ db: Db; e
   return { db: createDb(url), embedded };
 }
 
-/** Starts the fakes the configuration asks for and returns a config pointing at them. */
-async function startDevelopmentFakes(config: Config, closers: Closable[], logger: Logger) {
-  /* eslint-disable @typescript-eslint/no-require-imports -- the fakes live under test/ and load only in development */
-  let effective = config;
-  let graph: import('../test/fakes/fake-graph-api').FakeGraphApi | undefined;
-  if (!config.messenger.real) {
-    const { FakeGraphApi } = require('../test/fakes/fake-graph-api') as typeof import('../test/fakes/fake-graph-api');
-    graph = new FakeGraphApi({ accessToken: FAKE_SECRETS.messengerAccessToken, appSecret: FAKE_SECRETS.messengerAppSecret, pageId: config.messenger.pageId, appId: config.messenger.appId });
-    await graph.start();
-    closers.push({ close: () => graph!.stop() });
-    effective = { ...effective, messenger: { ...effective.messenger, apiUrl: graph.url } };
-    logger.info({ url: graph.url }, 'no Messenger credentials: using the in-repo fake Graph API');
+/** The development tools (fakes, simulator) from `dev/`, loaded only in simulator mode. */
+function loadDevTools(): DevToolsModule {
+  // A computed path keeps dev/ out of the production build's module graph (dist/ has no dev/).
+  const file = path.join(__dirname, '..', 'dev', 'index');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- development only, loaded on demand
+    return require(file) as DevToolsModule;
+  } catch (err) {
+    throw new Error(`The simulator needs the development tools in dev/ (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); run it with npm start from a checkout, or set SIMULATOR=off`);
   }
-  let zalo: import('../test/fakes/fake-zalo-api').FakeZaloApi | undefined;
-  if (!config.zalo.real) {
-    const { FakeZaloApi } = require('../test/fakes/fake-zalo-api') as typeof import('../test/fakes/fake-zalo-api');
-    zalo = new FakeZaloApi({ appId: FAKE_SECRETS.zaloAppId, appSecret: FAKE_SECRETS.zaloAppSecret, refreshToken: FAKE_SECRETS.zaloRefreshToken });
-    await zalo.start();
-    closers.push({ close: () => zalo!.stop() });
-    effective = { ...effective, zalo: { ...effective.zalo, apiUrl: zalo.url, oauthUrl: zalo.url } };
-    logger.info({ url: zalo.url }, 'no Zalo credentials: using the in-repo fake Zalo OpenAPI');
-  }
-  if (!config.geocoder.url && config.simulator) {
-    const { FakeNominatim } = require('../test/fakes/fake-nominatim') as typeof import('../test/fakes/fake-nominatim');
-    const nominatim = new FakeNominatim();
-    await nominatim.start();
-    closers.push({ close: () => nominatim.stop() });
-    effective = { ...effective, geocoder: { ...effective.geocoder, url: nominatim.url } };
-    logger.info('simulator mode without GEOCODER_URL: typed addresses use a small offline gazetteer of Huế');
-  }
-  return { config: effective, graph, zalo };
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 export async function main(): Promise<void> {
@@ -76,33 +56,21 @@ export async function main(): Promise<void> {
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
-  const fakes = await startDevelopmentFakes(config, closers, logger);
-  const effective = fakes.config;
+  const dev = config.simulator ? await loadDevTools().startDevTools(config, logger) : null;
+  if (dev) closers.push({ close: () => dev.stop() });
+  const effective = dev?.config ?? config;
   let baseUrl = effective.publicUrl ?? `http://localhost:${effective.port}`;
 
-  const nlu = createNlu();
+  const content = loadContent({ city: effective.cityProfile });
+  const nlu = createNlu(content.training);
   logger.info({ trainingMs: Math.round(nlu.trainingMs) }, 'language model trained');
   const rt = createRuntime({
     config: effective,
     db,
     logger,
     nlu,
-    extraRoutes: (app) => {
-      if (!effective.simulator || !fakes.graph) return;
-      /* eslint-disable @typescript-eslint/no-require-imports -- development only */
-      const sim = require('../test/simulator/simulator-routes') as typeof import('../test/simulator/simulator-routes');
-      const { createMessengerWebhooks } = require('../test/fakes/messenger-webhooks') as typeof import('../test/fakes/messenger-webhooks');
-      const { createZaloWebhooks } = require('../test/fakes/zalo-webhooks') as typeof import('../test/fakes/zalo-webhooks');
-      /* eslint-enable @typescript-eslint/no-require-imports */
-      sim.mountSimulator(app, {
-        appBaseUrl: () => baseUrl,
-        graph: fakes.graph,
-        messengerWebhooks: createMessengerWebhooks({ appSecret: FAKE_SECRETS.messengerAppSecret, pageId: effective.messenger.pageId }),
-        zalo: fakes.zalo,
-        zaloWebhooks: fakes.zalo ? createZaloWebhooks({ appId: FAKE_SECRETS.zaloAppId, oaId: FAKE_SECRETS.zaloOaId, oaSecretKey: FAKE_SECRETS.zaloOaSecretKey }) : undefined,
-        center: loadCityProfile(effective.cityProfile).map.center,
-      });
-    },
+    content,
+    extraRoutes: (app) => dev?.mount(app, () => baseUrl, content.city.map.center),
   });
   await rt.start();
 

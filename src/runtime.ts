@@ -8,13 +8,12 @@ import path from 'node:path';
 import type express from 'express';
 import { Pool } from 'pg';
 import { createRootDialog, type TextUnderstanding } from '../dialogs/root';
-import categoryLabelsJson from '../dialogs/report/category-labels.json';
 import { createMessengerBot } from './channels/messenger/messenger-bot';
 import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
 import { createMessengerClient } from './clients/graph/messenger-client';
 import type { Config } from './config';
-import { loadCityProfile, type CityProfile } from './domain/city-profile';
-import { loadCategories } from './domain/reports/categories';
+import type { CityProfile } from './domain/city-profile';
+import { loadContent, type Content } from './storage/content-loader';
 import type { CategorySuggester, Clock, Geocoder, PhotoIngest } from './domain/reports/ports';
 import { ReportService } from './domain/reports/report-service';
 import { createI18n, type I18n } from './i18n';
@@ -23,7 +22,7 @@ import { IngressGauge } from './inbox/ingress-gauge';
 import type { Logger } from './logger';
 import { downloadImage, FsImageStore, PhotoPipeline } from './media';
 import { createApp } from './server/app';
-import { messengerWebhookRouter } from './server/messenger-webhook';
+import { messengerWebhookRouter } from './channels/messenger/messenger-webhook';
 import { WebviewTokens } from './server/webview-token';
 import type { Db } from './storage/db';
 import { PgDraftsRepo } from './storage/drafts-repo';
@@ -36,19 +35,20 @@ import { createZaloBot } from './channels/zalo/zalo-bot';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { PgZaloTokenStore } from './storage/zalo-token-repo';
 import { PgContactsRepo } from './storage/contacts-repo';
-import { zaloWebhookRouter } from './server/zalo-webhook';
+import { zaloWebhookRouter } from './channels/zalo/zalo-webhook';
 import PgBoss from 'pg-boss';
 import { StatusNotifier } from './notifications/status-notifier';
 import type { RootDialog } from '../dialogs/root';
 import { FaqDialog } from '../dialogs/faq/faq-dialog';
-import { loadKnowledgeBase } from './domain/faq/knowledge-base';
-import type { Nlu } from './domain/nlu';
+import type { Nlu } from './nlu';
 import type { Turn } from '../dialogs/types';
 
 export interface RuntimeOptions {
   readonly config: Config;
   readonly db: Db;
   readonly logger: Logger;
+  /** What `content/` holds (default: loaded for the configured city). */
+  readonly content?: Content;
   readonly clock?: Clock;
   readonly geocoder?: Geocoder;
   readonly suggester?: CategorySuggester;
@@ -84,8 +84,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const { config, db, logger } = o;
   const clock = o.clock ?? { now: () => new Date() };
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
-  const city = loadCityProfile(config.cityProfile);
-  const categories = loadCategories();
+  const content = o.content ?? loadContent({ city: config.cityProfile });
+  const { city, categories, categoryLabels } = content;
   const i18n = createI18n();
 
   const residents = new PgResidentsRepo(db);
@@ -136,10 +136,6 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     return `${publicUrl}/webview/location?t=${encodeURIComponent(webviewTokens.sign(channel, userId))}&lang=${locale}`;
   };
 
-  const categoryLabels = Object.fromEntries(
-    Object.entries(categoryLabelsJson as Record<string, unknown>).filter(([k]) => !k.startsWith('_')),
-  ) as Record<string, { vi: string; en: string }>;
-
   const contacts = new PgContactsRepo(db);
   // Filled once the Messenger client exists (the FAQ dialog's handover passes the thread to the Page Inbox).
   let passToInbox: (psid: string) => Promise<void> = async () => undefined;
@@ -149,7 +145,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     logger.info({ channel: turn.channel }, 'conversation handed to staff');
   };
   const faq = o.nlu
-    ? new FaqDialog({ nlu: o.nlu, kb: loadKnowledgeBase(undefined, { city }), city, hotline: city.hotline, i18n, handover })
+    ? new FaqDialog({ nlu: o.nlu, kb: content.kb, city, hotline: city.hotline, i18n, handover })
     : undefined;
   const baseRoot = createRootDialog({
     contacts,

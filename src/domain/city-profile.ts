@@ -1,9 +1,7 @@
 /**
  * The city profile: every city-specific fact (name, hotline, map centre, service area, one-stop
- * shop...) in one data file, `dialogs/cities/<slug>.json`. Another city is one file away.
+ * shop...) in one data file, `content/cities/<slug>.json`. Another city is one file away.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 
 const Text = z.object({ vi: z.string().min(1), en: z.string().min(1) });
@@ -26,14 +24,11 @@ export const CityProfileSchema = z.object({
 
 export type CityProfile = z.infer<typeof CityProfileSchema>;
 
-export const CITIES_DIR = path.resolve(__dirname, '../../dialogs/cities');
-
-export function loadCityProfile(nameOrPath: string): CityProfile {
-  const file = nameOrPath.endsWith('.json') ? path.resolve(nameOrPath) : path.join(CITIES_DIR, `${nameOrPath}.json`);
-  if (!fs.existsSync(file)) throw new Error(`City profile ${file} not found; set CITY_PROFILE to a file in dialogs/cities/`);
-  const parsed = CityProfileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+/** Validates a parsed profile; `where` names its source in the error. */
+export function parseCityProfile(where: string, raw: unknown): CityProfile {
+  const parsed = CityProfileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`City profile ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`City profile ${where} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   return parsed.data;
 }

@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { FakeGraphApi } from '../fakes/fake-graph-api';
+import type { FakeGraphApi } from '../../dev/fakes/fake-graph-api';
 import { cpuDelta, processCpuMs, selfCpuMs, type CpuReading } from './lib/cpu';
 import { startHost } from './lib/host';
 import { keepAliveAgent, post } from './lib/http-load';

@@ -9,12 +9,13 @@ import request from 'supertest';
 import { parseConfig, type Config } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime';
-import { createNlu, type Nlu } from '../../src/domain/nlu';
-import { FakeGraphApi } from '../fakes/fake-graph-api';
-import { FakeNominatim } from '../fakes/fake-nominatim';
-import { FakeZaloApi } from '../fakes/fake-zalo-api';
-import { createZaloWebhooks } from '../fakes/zalo-webhooks';
-import { createMessengerWebhooks } from '../fakes/messenger-webhooks';
+import { createNlu, type Nlu } from '../../src/nlu';
+import { loadTrainingData } from '../../src/storage/content-loader';
+import { FakeGraphApi } from '../../dev/fakes/fake-graph-api';
+import { FakeNominatim } from '../../dev/fakes/fake-nominatim';
+import { FakeZaloApi } from '../../dev/fakes/fake-zalo-api';
+import { createZaloWebhooks } from '../../dev/fakes/zalo-webhooks';
+import { createMessengerWebhooks } from '../../dev/fakes/messenger-webhooks';
 import { createTestDb, type TestDb } from './db';
 
 export const TEST_MESSENGER = {
@@ -55,7 +56,7 @@ export interface Harness {
 let sharedNlu: Nlu | undefined;
 /** The trained model, once per test file (training takes a few seconds). */
 export function testNlu(): Nlu {
-  sharedNlu ??= createNlu();
+  sharedNlu ??= createNlu(loadTrainingData());
   return sharedNlu;
 }
 

@@ -1,9 +1,9 @@
 /**
- * Shape of one FAQ knowledge-base entry: `dialogs/faq/topics/<slug>.json`. Adding a topic or fixing
+ * Shape of one FAQ knowledge-base entry: `content/faq/topics/<slug>.json`. Adding a topic or fixing
  * an answer is editing these files; they are validated at start-up and in tests.
  *
  * Text may contain city placeholders such as `{{city.hotline}}` or `{{city.oneStop.address}}`,
- * filled from the city profile (`dialogs/cities/<city>.json`), so facts that differ by city never
+ * filled from the city profile (`content/cities/<city>.json`), so facts that differ by city never
  * live in an entry.
  */
 import { z } from 'zod';

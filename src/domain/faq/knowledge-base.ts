@@ -1,13 +1,12 @@
 /**
- * Loads and validates the FAQ knowledge base: `dialogs/faq/topics/<slug>.json`, one file per topic,
- * against {@link TopicEntry}, the topic list in `dialogs/faq/topics.tsv` and the city profile.
+ * The FAQ knowledge base, validated: one entry per topic (`content/faq/topics/<slug>.json`, read by
+ * the content loader in src/storage) checked against {@link TopicEntry}, the topic list
+ * (`content/faq/topics.tsv`) and the city profile. Pure: the caller hands over the file contents.
  *
  * Everything is checked at start-up so a broken data file stops the process with a message that names
  * the file and the fix, instead of a resident getting a half-filled answer.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { loadCityProfile, type CityProfile } from '../city-profile';
+import type { CityProfile } from '../city-profile';
 import type { Locale } from '../shared/ids';
 import { TopicEntry } from './knowledge-base.schema';
 
@@ -24,46 +23,21 @@ export interface KnowledgeBase {
   readonly warnings: readonly string[];
 }
 
-export interface LoadKnowledgeBaseOptions {
+export interface BuildKnowledgeBaseOptions {
   /**
    * Development only: accept missing topics and skip files that do not parse or validate (they are
    * listed in `warnings`). The default, strict mode requires exactly the topics in `topics.tsv`.
    */
   readonly partial?: boolean;
-  /** City profile every placeholder is checked against; default `<dir>/../cities/hue.json`. */
-  readonly city?: CityProfile;
+  /** City profile every placeholder is checked against. */
+  readonly city: CityProfile;
 }
 
-/** The repository root: the nearest ancestor of this file holding `dialogs/faq/topics.tsv`. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 8; i += 1) {
-    if (fs.existsSync(path.join(dir, 'dialogs', 'faq', 'topics.tsv'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  throw new Error(`Cannot find dialogs/faq/topics.tsv above ${__dirname}; run from the repository or pass the directory explicitly`);
-}
-
-/** Reads the first column of a TSV file with a header row. */
-export function readTsvColumn(file: string): string[] {
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  return lines.slice(1).map((l) => (l.split('\t')[0] ?? '').trim());
-}
-
-/** Reads a TSV file with a header row into records keyed by the header names. */
-export function readTsv(file: string): Array<Record<string, string>> {
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = (lines[0] ?? '').split('\t').map((h) => h.trim());
-  return lines.slice(1).map((l) => {
-    const cells = l.split('\t');
-    const rec: Record<string, string> = {};
-    header.forEach((h, i) => {
-      rec[h] = (cells[i] ?? '').trim();
-    });
-    return rec;
-  });
+/** One topic file as read from disk (or from the database overlay). */
+export interface TopicFile {
+  readonly name: string;
+  /** The file's text. */
+  readonly text: string;
 }
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
@@ -125,28 +99,24 @@ function entryTexts(e: TopicEntry): Array<[string, string]> {
 }
 
 /**
- * Reads every `topics/*.json` under `dir`, validates each with {@link TopicEntry}, and checks that the
- * slugs are exactly those of `topics.tsv`, that `related` slugs exist and that every placeholder
- * resolves in the city profile. Throws one error listing every problem.
+ * Validates every topic file with {@link TopicEntry}, and checks that the slugs are exactly those
+ * listed, that `related` slugs exist and that every placeholder resolves in the city profile.
+ * Throws one error listing every problem; `where` names the source in that message.
  */
-export function loadKnowledgeBase(dir: string = path.join(repoRoot(), 'dialogs', 'faq'), opts: LoadKnowledgeBaseOptions = {}): KnowledgeBase {
+export function buildKnowledgeBase(where: string, listedSlugs: readonly string[], files: readonly TopicFile[], opts: BuildKnowledgeBaseOptions): KnowledgeBase {
   const partial = opts.partial === true;
-  const listedSlugs = readTsvColumn(path.join(dir, 'topics.tsv'));
-  const city = opts.city ?? loadCityProfile(path.join(dir, '..', 'cities', 'hue.json'));
-  const topicsDir = path.join(dir, 'topics');
-  const files = fs.existsSync(topicsDir) ? fs.readdirSync(topicsDir).filter((f) => f.endsWith('.json')).sort() : [];
-
+  const city = opts.city;
   const errors: string[] = [];
   const warnings: string[] = [];
   const problem = (msg: string): void => {
     (partial ? warnings : errors).push(msg);
   };
   const found = new Map<string, TopicEntry>();
-  for (const file of files) {
-    const rel = path.join('topics', file);
+  for (const { name: file, text } of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
+    const rel = `topics/${file}`;
     let raw: unknown;
     try {
-      raw = JSON.parse(fs.readFileSync(path.join(topicsDir, file), 'utf8'));
+      raw = JSON.parse(text);
     } catch (err: unknown) {
       problem(`${rel}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
       continue;
@@ -185,7 +155,7 @@ export function loadKnowledgeBase(dir: string = path.join(repoRoot(), 'dialogs',
     }
   }
   if (errors.length > 0) {
-    throw new Error(`FAQ knowledge base in ${dir} is invalid:\n- ${errors.join('\n- ')}`);
+    throw new Error(`FAQ knowledge base in ${where} is invalid:\n- ${errors.join('\n- ')}`);
   }
   const topics = listedSlugs.map((s) => found.get(s)).filter((e): e is TopicEntry => e !== undefined);
   return { topics, bySlug: found, listedSlugs, warnings };

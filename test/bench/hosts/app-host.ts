@@ -25,7 +25,8 @@ import { Client as PgClient } from 'pg';
 import { TokenBucket } from '../../../src/clients/zalo-oa/zalo-rate-limiter';
 import { parseConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logger';
-import { createNlu } from '../../../src/domain/nlu';
+import { createNlu } from '../../../src/nlu';
+import { loadTrainingData } from '../../../src/storage/content-loader';
 import { createRuntime } from '../../../src/runtime';
 import { createDb } from '../../../src/storage/db';
 import { prepareHost, serveHost } from '../lib/host-side';
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   // warn and above only, to stderr (the runner prefixes and shows it): errors must not go unseen.
   const logger = createLogger('warn', process.stderr);
   // As in src/main.ts: with the trained model, so typed text goes through understanding (NLU) first.
-  const rt = createRuntime({ config, db, logger, nlu: createNlu() });
+  const rt = createRuntime({ config, db, logger, nlu: createNlu(loadTrainingData()) });
   await rt.start();
   const server = http.createServer(rt.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

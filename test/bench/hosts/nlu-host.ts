@@ -107,11 +107,13 @@ async function main(): Promise<void> {
         const memBefore = memory();
         let t0 = performance.now();
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- timed on purpose
-        const mod = require('../../../src/domain/nlu') as typeof import('../../../src/domain/nlu');
+        const mod = require('../../../src/nlu') as typeof import('../../../src/nlu');
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- timed on purpose
+        const content = require('../../../src/storage/content-loader') as typeof import('../../../src/storage/content-loader');
         const moduleLoadMs = performance.now() - t0;
 
         t0 = performance.now();
-        const nlu = mod.createNlu();
+        const nlu = mod.createNlu(content.loadTrainingData());
         const createWallMs = performance.now() - t0;
         const memAfterTraining = memory();
 

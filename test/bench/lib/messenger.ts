@@ -2,10 +2,10 @@
  * The app's outside world for the bench: credentials, the fake Graph API, fake Zalo OpenAPI and
  * fake Nominatim (all on loopback, in the runner process), and signed Messenger webhooks.
  */
-import { FakeGraphApi } from '../../fakes/fake-graph-api';
-import { FakeNominatim } from '../../fakes/fake-nominatim';
-import { FakeZaloApi } from '../../fakes/fake-zalo-api';
-import { createMessengerWebhooks } from '../../fakes/messenger-webhooks';
+import { FakeGraphApi } from '../../../dev/fakes/fake-graph-api';
+import { FakeNominatim } from '../../../dev/fakes/fake-nominatim';
+import { FakeZaloApi } from '../../../dev/fakes/fake-zalo-api';
+import { createMessengerWebhooks } from '../../../dev/fakes/messenger-webhooks';
 import type { BenchContext } from './context';
 import type { PreparedRequest } from './http-load';
 

@@ -4,7 +4,7 @@
  * and tap, so the load is on the heavy side); residents start at random moments within the first
  * second. Seeded per resident, so every run offers the same load.
  */
-import { seededRandom } from '../../../src/domain/nlu/model';
+import { seededRandom } from '../../../src/nlu/model';
 
 export const THINK_MIN_MS = 500;
 export const THINK_MAX_MS = 1500;

@@ -4,8 +4,8 @@
  * polling: the listener runs inside the fake's request handler, once the request body was read).
  */
 import { performance } from 'node:perf_hooks';
-import type { FakeZaloApi, FakeZaloCall } from '../../fakes/fake-zalo-api';
-import { createZaloWebhooks } from '../../fakes/zalo-webhooks';
+import type { FakeZaloApi, FakeZaloCall } from '../../../dev/fakes/fake-zalo-api';
+import { createZaloWebhooks } from '../../../dev/fakes/zalo-webhooks';
 import type { PreparedRequest } from './http-load';
 import { BENCH_ZALO, ZALO_WEBHOOK_PATH } from './messenger';
 

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { FakeGraphApi } from '../../fakes/fake-graph-api';
-import { FakeNominatim } from '../../fakes/fake-nominatim';
-import { createMessengerWebhooks } from '../../fakes/messenger-webhooks';
+import { FakeGraphApi } from '../../../dev/fakes/fake-graph-api';
+import { FakeNominatim } from '../../../dev/fakes/fake-nominatim';
+import { createMessengerWebhooks } from '../../../dev/fakes/messenger-webhooks';
 import { createTestDb, type TestDb } from '../../support/db';
 import { TEST_MESSENGER } from '../../support/harness';
 

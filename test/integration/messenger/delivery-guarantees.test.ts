@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { newMid } from '../../fakes/messenger-webhooks';
+import { newMid } from '../../../dev/fakes/messenger-webhooks';
 import { createHarness, transcript, type Harness } from '../../support/harness';
 
 /** A small JPEG of one colour (distinct colours give distinct content hashes). */

@@ -8,7 +8,7 @@ import { createHarness, transcript, type Harness } from '../../support/harness';
 
 /** Category slugs as the city maintains them (header row skipped). */
 const CATEGORY_SLUGS = fs
-  .readFileSync(path.resolve(__dirname, '../../../dialogs/report/categories.tsv'), 'utf8')
+  .readFileSync(path.resolve(__dirname, '../../../content/reports/categories.tsv'), 'utf8')
   .split(/\r?\n/)
   .filter((l) => l.trim() !== '')
   .slice(1)

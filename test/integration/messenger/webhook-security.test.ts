@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { signMessengerBody } from '../../fakes/messenger-webhooks';
+import { signMessengerBody } from '../../../dev/fakes/messenger-webhooks';
 import { createHarness, TEST_MESSENGER, transcript, type Harness } from '../../support/harness';
 
 /** A body signed with the legacy SHA-1 scheme Meta used before X-Hub-Signature-256. */

@@ -1,5 +1,5 @@
 import { FAKE_SECRETS } from '../../../src/config';
-import { FakeZaloApi } from '../../fakes/fake-zalo-api';
+import { FakeZaloApi } from '../../../dev/fakes/fake-zalo-api';
 
 const USER = '5519028374615903382';
 const DAY = 24 * 60 * 60 * 1000;

@@ -3,7 +3,7 @@ import { PlatformApiError } from '../../../src/domain/shared/errors';
 import { FAKE_SECRETS } from '../../../src/config';
 import { createDb, type Db } from '../../../src/storage/db';
 import { PgZaloTokenStore } from '../../../src/storage/zalo-token-repo';
-import { FakeZaloApi } from '../../fakes/fake-zalo-api';
+import { FakeZaloApi } from '../../../dev/fakes/fake-zalo-api';
 import { createTestDb, type TestDb } from '../../support/db';
 
 const OA = FAKE_SECRETS.zaloOaId;

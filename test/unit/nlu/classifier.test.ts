@@ -1,12 +1,14 @@
-import { loadKnowledgeBase } from '../../../src/domain/faq/knowledge-base';
-import { createNlu, type Nlu } from '../../../src/domain/nlu/index';
+import { createNlu, type Nlu } from '../../../src/nlu/index';
+import { loadTrainingData } from '../../../src/storage/content-loader';
+
+const data = loadTrainingData();
 
 let nlu: Nlu;
 beforeAll(() => {
-  nlu = createNlu();
+  nlu = createNlu(data);
 });
 
-const kb = loadKnowledgeBase();
+const kb = data.kb;
 
 describe('every FAQ topic answers', () => {
   it.each(kb.topics.map((t) => [t.slug, t] as const))('topic %s: its titles and an example in each language classify to it', (slug, topic) => {
@@ -92,24 +94,13 @@ describe('classification', () => {
   });
 
   it('training is deterministic: two instances give the same answers and scores', () => {
-    const other = createNlu();
+    const other = createNlu(data);
     for (const text of ['làm căn cước cho con', 'ổ gà đường Lê Lợi', 'giá vàng hôm nay', 'thủ tục kết hôn']) {
       expect(other.classify(text)).toEqual(nlu.classify(text));
     }
   });
 
-  it('trains in a few seconds and classifies a message in a few milliseconds', () => {
+  it('is trained at start-up (classification latency and training time are measured by npm run bench)', () => {
     expect(nlu.trainingMs).toBeGreaterThan(0);
-    expect(nlu.trainingMs).toBeLessThan(20_000);
-    const texts = kb.topics.flatMap((t) => t.examples.vi.slice(0, 3));
-    for (const t of texts) nlu.classify(t); // warm up
-    const times = texts.map((t) => {
-      const t0 = process.hrtime.bigint();
-      nlu.classify(t);
-      return Number(process.hrtime.bigint() - t0) / 1e6;
-    });
-    times.sort((a, b) => a - b);
-    // Generous bound: CI machines are noisy; `npm run nlu:eval` reports the real p50/p99.
-    expect(times[Math.floor(times.length * 0.99)]).toBeLessThan(25);
   });
 });

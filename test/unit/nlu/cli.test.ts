@@ -4,7 +4,7 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '../../..');
 
 function runNlu(input: string): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/nlu.ts'], {
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/nlu/cli/nlu.ts'], {
     cwd: root,
     input,
     encoding: 'utf8',

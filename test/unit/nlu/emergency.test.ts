@@ -1,10 +1,11 @@
-import { createNlu, type Nlu } from '../../../src/domain/nlu/index';
-import { detectEmergency } from '../../../src/domain/nlu/emergency';
-import { normalise } from '../../../src/domain/nlu/normalise';
+import { createNlu, type Nlu } from '../../../src/nlu/index';
+import { loadTrainingData } from '../../../src/storage/content-loader';
+import { detectEmergency } from '../../../src/nlu/emergency';
+import { normalise } from '../../../src/nlu/normalise';
 
 let nlu: Nlu;
 beforeAll(() => {
-  nlu = createNlu();
+  nlu = createNlu(loadTrainingData());
 });
 
 /** [message, expected kind] — written in the ways residents actually type. */

@@ -1,26 +1,26 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCityProfile } from '../../../src/domain/city-profile';
-import { loadKnowledgeBase, readTsvColumn, renderTopicText, repoRoot } from '../../../src/domain/faq/knowledge-base';
-import { loadIntentExamples, loadReportCategories, loadReportExamples } from '../../../src/domain/nlu/data';
+import { renderTopicText } from '../../../src/domain/faq/knowledge-base';
+import { validateIntentExamples, validateReportExamples } from '../../../src/nlu/data';
+import { CONTENT_DIR, loadCategories, loadCityProfile, loadKnowledgeBase, readTsv } from '../../../src/storage/content-loader';
 
-const root = repoRoot();
-const faqDir = path.join(root, 'dialogs', 'faq');
+const faqDir = path.join(CONTENT_DIR, 'faq');
 const city = loadCityProfile('hue');
+const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
 
-/** A scratch copy of dialogs/ that a test may break. */
+/** A scratch copy of content/ that a test may break. */
 function copyDialogs(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phananh-kb-'));
-  fs.cpSync(path.join(root, 'dialogs', 'faq'), path.join(dir, 'faq'), { recursive: true });
-  fs.cpSync(path.join(root, 'dialogs', 'cities'), path.join(dir, 'cities'), { recursive: true });
+  fs.cpSync(path.join(CONTENT_DIR, 'faq'), path.join(dir, 'faq'), { recursive: true });
+  fs.cpSync(path.join(CONTENT_DIR, 'cities'), path.join(dir, 'cities'), { recursive: true });
   return dir;
 }
 
 describe('FAQ knowledge base', () => {
   it('loads every topic listed in topics.tsv, validated, in the listed order', () => {
     const kb = loadKnowledgeBase();
-    const listed = readTsvColumn(path.join(faqDir, 'topics.tsv'));
+    const listed = readTsv(path.join(faqDir, 'topics.tsv')).map((r) => r['topic']);
     expect(listed).toHaveLength(41);
     expect(kb.topics.map((t) => t.slug)).toEqual(listed);
     expect(kb.warnings).toEqual([]);
@@ -78,10 +78,10 @@ describe('FAQ knowledge base', () => {
 });
 
 describe('NLU example files', () => {
-  const categories = loadReportCategories(path.join(root, 'dialogs', 'report', 'categories.tsv'));
+  const categories = loadCategories();
 
   it('have at least 25 Vietnamese and 8 English reports for each of the 14 categories', () => {
-    const reports = loadReportExamples(path.join(root, 'dialogs', 'nlu', 'report-examples.json'), categories);
+    const reports = validateReportExamples('report-examples.json', readJson(path.join(CONTENT_DIR, 'nlu', 'report-examples.json')), categories);
     expect(Object.keys(reports.categories).sort()).toEqual(categories.map((c) => c.slug).sort());
     expect(categories).toHaveLength(14);
     for (const c of Object.values(reports.categories)) {
@@ -91,7 +91,7 @@ describe('NLU example files', () => {
   });
 
   it('have enough status, emergency, smalltalk and out-of-scope examples in both languages', () => {
-    const intents = loadIntentExamples(path.join(root, 'dialogs', 'nlu', 'intent-examples.json'));
+    const intents = validateIntentExamples('intent-examples.json', readJson(path.join(CONTENT_DIR, 'nlu', 'intent-examples.json')));
     const count = (p: { vi: string[]; en: string[] }): number => p.vi.length + p.en.length;
     expect(count(intents.status)).toBeGreaterThanOrEqual(40);
     expect(count(intents.smalltalk)).toBeGreaterThanOrEqual(40);
@@ -103,10 +103,10 @@ describe('NLU example files', () => {
   it('reject a file whose categories differ from categories.tsv, naming the difference', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'phananh-nlu-'));
     const file = path.join(dir, 'report-examples.json');
-    const data = JSON.parse(fs.readFileSync(path.join(root, 'dialogs', 'nlu', 'report-examples.json'), 'utf8')) as { categories: Record<string, unknown> };
+    const data = JSON.parse(fs.readFileSync(path.join(CONTENT_DIR, 'nlu', 'report-examples.json'), 'utf8')) as { categories: Record<string, unknown> };
     data.categories['potholes'] = data.categories['road-damage'];
     delete data.categories['road-damage'];
     fs.writeFileSync(file, JSON.stringify(data));
-    expect(() => loadReportExamples(file, categories)).toThrow(/missing: road-damage; unknown: potholes/);
+    expect(() => validateReportExamples(file, readJson(file), categories)).toThrow(/missing: road-damage; unknown: potholes/);
   });
 });

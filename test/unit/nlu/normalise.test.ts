@@ -1,4 +1,4 @@
-import { accentKey, detectLanguage, fold, normalise } from '../../../src/domain/nlu/normalise';
+import { accentKey, detectLanguage, fold, normalise } from '../../../src/nlu/normalise';
 
 const surface = (text: string): string => normalise(text).surface;
 const folded = (text: string): string => normalise(text).folded;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { signZalo, verifyZaloSignature } from '../../../../src/channels/zalo/zalo-signature';
 import { FAKE_SECRETS } from '../../../../src/config';
-import { zaloWebhook } from '../../../fakes/zalo-webhooks';
+import { zaloWebhook } from '../../../../dev/fakes/zalo-webhooks';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/zalo');
 const APP_ID = '4107330921648205127';

@@ -8,7 +8,7 @@ import {
   zaloLocationOf,
   type ZaloWebhookEvent,
 } from '../../../../src/channels/zalo/zalo-webhook.schema';
-import { createZaloWebhooks, zaloWebhook } from '../../../fakes/zalo-webhooks';
+import { createZaloWebhooks, zaloWebhook } from '../../../../dev/fakes/zalo-webhooks';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/zalo');
 const RESIDENT = '5519028374615903382';

@@ -1,9 +1,9 @@
 /**
- * Language understanding for phananh-bot: `createNlu()` loads the data files, trains the classifier
- * (deterministic, well under a second to a few seconds) and returns {@link Nlu}.
+ * Language understanding for phananh-bot: `createNlu(data)` trains the classifier on the training
+ * data read from `content/` (deterministic, well under a second to a few seconds) and returns {@link Nlu}.
  */
 import { Classifier, DEFAULT_CONFIG, type ClassifierConfig, type LabelledText, type NluResult } from './classifier';
-import { loadTrainingData, type TrainingData } from './data';
+import type { TrainingData } from './data';
 
 export type { Intent, NluResult, Label, LabelledText, DecisionConfig, ClassifierConfig } from './classifier';
 export type { EmergencyKind } from './emergency';
@@ -17,17 +17,6 @@ export interface Nlu {
   suggestCategory(text: string): { category: string; score: number };
   /** How long training took at start-up, in milliseconds. */
   readonly trainingMs: number;
-}
-
-export interface CreateNluOptions {
-  /** FAQ knowledge-base directory (default `<repo>/dialogs/faq`). */
-  readonly kbDir?: string;
-  /** NLU data directory (default `<repo>/dialogs/nlu`). */
-  readonly nluDir?: string;
-  /** Accept a knowledge base with missing topics (development only). */
-  readonly partial?: boolean;
-  /** Override model settings (tuning and tests). */
-  readonly config?: ClassifierConfig;
 }
 
 /** Every label the model knows, in a stable order: FAQ topics, report categories, then the other intents. */
@@ -64,10 +53,9 @@ export function trainingExamples(data: TrainingData): LabelledText[] {
   return out;
 }
 
-/** Loads the data files and trains the classifier. Throws with a message naming the file on invalid data. */
-export function createNlu(opts: CreateNluOptions = {}): Nlu {
-  const data = loadTrainingData(opts);
-  const classifier = new Classifier(labelKeys(data), trainingExamples(data), opts.config ?? DEFAULT_CONFIG);
+/** Trains the classifier on `data` (see `loadTrainingData` in src/storage/content-loader). */
+export function createNlu(data: TrainingData, config: ClassifierConfig = DEFAULT_CONFIG): Nlu {
+  const classifier = new Classifier(labelKeys(data), trainingExamples(data), config);
   return {
     classify: (text) => classifier.classify(text),
     suggestCategory: (text) => classifier.suggestCategory(text),
@@ -76,7 +64,6 @@ export function createNlu(opts: CreateNluOptions = {}): Nlu {
 }
 
 /** For the evaluation tool: the loaded data and a trained classifier with its internals. */
-export function createClassifier(opts: CreateNluOptions = {}): { data: TrainingData; classifier: Classifier } {
-  const data = loadTrainingData(opts);
-  return { data, classifier: new Classifier(labelKeys(data), trainingExamples(data), opts.config ?? DEFAULT_CONFIG) };
+export function createClassifier(data: TrainingData, config: ClassifierConfig = DEFAULT_CONFIG): { data: TrainingData; classifier: Classifier } {
+  return { data, classifier: new Classifier(labelKeys(data), trainingExamples(data), config) };
 }

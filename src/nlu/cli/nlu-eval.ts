@@ -13,11 +13,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { Classifier, DEFAULT_CONFIG, type Analysis, type DecisionConfig, type LabelledText } from '../domain/nlu/classifier';
-import { evaluate, labelOf, percentile, type EvalReport, type GoldExample } from '../domain/nlu/evaluate';
-import { createClassifier, labelKeys, trainingExamples } from '../domain/nlu/index';
-import { seededRandom, shuffleInPlace } from '../domain/nlu/model';
-import { repoRoot } from '../domain/faq/knowledge-base';
+import { Classifier, DEFAULT_CONFIG, type Analysis, type DecisionConfig, type LabelledText } from '../classifier';
+import { evaluate, labelOf, percentile, type EvalReport, type GoldExample } from '../evaluate';
+import { createClassifier, labelKeys, trainingExamples } from '../index';
+import { seededRandom, shuffleInPlace } from '../model';
+import { loadTrainingData } from '../../storage/content-loader';
 
 const GoldLine = z.object({
   text: z.string(),
@@ -35,14 +35,14 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { file: path.join(repoRoot(), 'test', 'fixtures', 'nlu-dev.jsonl'), errors: false, cv: 0, tune: false, partial: false };
+  const args: Args = { file: path.resolve(__dirname, '../../../test/fixtures/nlu-dev.jsonl'), errors: false, cv: 0, tune: false, partial: false };
   for (const a of argv) {
     if (a === '--errors') args.errors = true;
     else if (a === '--tune') args.tune = true;
     else if (a === '--partial') args.partial = true;
     else if (a === '--cv') args.cv = 5;
     else if (a.startsWith('--cv=')) args.cv = Number(a.slice(5));
-    else if (a.startsWith('--')) throw new Error(`Unknown flag ${a}; see the header of src/cli/nlu-eval.ts`);
+    else if (a.startsWith('--')) throw new Error(`Unknown flag ${a}; see the header of src/nlu/cli/nlu-eval.ts`);
     else args.file = path.resolve(a);
   }
   return args;
@@ -140,7 +140,7 @@ function tune(name: string, rows: ReadonlyArray<{ gold: GoldExample; analysis: A
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
-  const { data, classifier } = createClassifier({ partial: args.partial });
+  const { data, classifier } = createClassifier(loadTrainingData({ partial: args.partial }));
   const known = new Set(classifier.labels.map((l) => l.key));
   const gold = readGold(args.file);
   const usable = gold.filter((g) => known.has(labelOf(g)));

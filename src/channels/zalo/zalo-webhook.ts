@@ -4,10 +4,10 @@
  * inbox before the 200 (Zalo wants an answer within 2 seconds and retries for an hour).
  */
 import express, { type Request, type Response } from 'express';
-import type { Logger } from '../logger';
-import type { InboxWorker } from '../inbox/inbox-worker';
-import type { IngressGauge } from '../inbox/ingress-gauge';
-import { parseZaloEvent, zaloConversationKey, zaloDedupeKey } from '../channels/zalo/zalo-webhook.schema';
+import type { Logger } from '../../logger';
+import type { InboxWorker } from '../../inbox/inbox-worker';
+import type { IngressGauge } from '../../inbox/ingress-gauge';
+import { parseZaloEvent, zaloConversationKey, zaloDedupeKey } from './zalo-webhook.schema';
 
 export function zaloWebhookRouter(d: { verify: (raw: string, header: string | undefined) => boolean; inbox: InboxWorker; logger: Logger; bodyLimit: string; ingress?: IngressGauge; onAccepted?: (userId: string) => void }) {
   const r = express.Router();

@@ -3,11 +3,11 @@
  * parse, then every actionable event is stored in the inbox before the 200 goes out.
  */
 import express, { type Request, type Response } from 'express';
-import type { Logger } from '../logger';
-import type { InboxWorker } from '../inbox/inbox-worker';
-import type { IngressGauge } from '../inbox/ingress-gauge';
-import type { InboundEventInput } from '../storage/inbox-repo';
-import { MessagingEvent, MessengerEnvelope, messengerDedupeKey, messengerEventKind } from '../channels/messenger/messenger-webhook.schema';
+import type { Logger } from '../../logger';
+import type { InboxWorker } from '../../inbox/inbox-worker';
+import type { IngressGauge } from '../../inbox/ingress-gauge';
+import type { InboundEventInput } from '../../storage/inbox-repo';
+import { MessagingEvent, MessengerEnvelope, messengerDedupeKey, messengerEventKind } from './messenger-webhook.schema';
 
 interface Preprocessor {
   preprocess(rc: { method: string; headers: Record<string, unknown>; query: Record<string, unknown>; rawBody: string; path: string; body: unknown; params: object; url: string }):

@@ -17,7 +17,8 @@ for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
 
 import readline from 'node:readline';
 
-const nluModule = require('../domain/nlu/index') as typeof import('../domain/nlu/index');
+const nluModule = require('../index') as typeof import('../index');
+const contentModule = require('../../storage/content-loader') as typeof import('../../storage/content-loader');
 
 interface OutputLine {
   text: string | null;
@@ -44,7 +45,7 @@ function textOf(line: string): string | null {
 
 async function main(): Promise<void> {
   const partial = process.argv.includes('--partial');
-  const nlu = nluModule.createNlu({ partial });
+  const nlu = nluModule.createNlu(contentModule.loadTrainingData({ partial }));
   process.stderr.write(`nlu: trained in ${nlu.trainingMs.toFixed(0)} ms\n`);
 
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

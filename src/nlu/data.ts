@@ -1,14 +1,14 @@
 /**
- * Training data of the NLU, all of it data files validated with zod at load time:
- * - FAQ topics: `dialogs/faq/topics/<slug>.json` (`title`, `examples.vi`, `examples.en`);
- * - report categories: `dialogs/report/categories.tsv` (titles, example phrases) and
- *   `dialogs/nlu/report-examples.json` (resident-style report messages per category);
- * - the other intents: `dialogs/nlu/intent-examples.json` (status, emergency by kind, smalltalk, unknown).
+ * Training data of the NLU, all of it data files (read by the content loader in src/storage) and
+ * validated with zod here:
+ * - FAQ topics: `content/faq/topics/<slug>.json` (`title`, `examples.vi`, `examples.en`);
+ * - report categories: `content/reports/categories.tsv` (titles, example phrases) and
+ *   `content/nlu/report-examples.json` (resident-style report messages per category);
+ * - the other intents: `content/nlu/intent-examples.json` (status, emergency by kind, smalltalk, unknown).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { loadKnowledgeBase, readTsv, repoRoot, type KnowledgeBase } from '../faq/knowledge-base';
+import type { KnowledgeBase } from '../domain/faq/knowledge-base';
+import type { Category } from '../domain/reports/categories';
 import type { EmergencyKind } from './emergency';
 
 const Phrases = (minVi: number, minEn: number) =>
@@ -51,12 +51,8 @@ export const IntentExamplesFile = z
   });
 export type IntentExamplesFile = z.infer<typeof IntentExamplesFile>;
 
-export interface ReportCategory {
-  readonly slug: string;
-  readonly title: { vi: string; en: string };
-  /** Short English phrases from categories.tsv. */
-  readonly phrases: readonly string[];
-}
+/** A report category as the model sees it (titles and example phrases). */
+export type ReportCategory = Category;
 
 export interface TrainingData {
   readonly kb: KnowledgeBase;
@@ -65,28 +61,13 @@ export interface TrainingData {
   readonly intents: IntentExamplesFile;
 }
 
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err: unknown) {
-    throw new Error(`${file}: cannot read JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
-}
-
 function formatIssues(file: string, error: z.ZodError): string {
   return `${file} is invalid:\n- ${error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n- ')}`;
 }
 
-export function loadReportCategories(file: string): ReportCategory[] {
-  return readTsv(file).map((r) => ({
-    slug: r['category'] ?? '',
-    title: { vi: r['title_vi'] ?? '', en: r['title_en'] ?? '' },
-    phrases: (r['examples'] ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 2 && !/anything that fits/i.test(s)),
-  }));
-}
-
-export function loadReportExamples(file: string, categories: readonly ReportCategory[]): ReportExamplesFile {
-  const parsed = ReportExamplesFile.safeParse(readJson(file));
+/** Validates the parsed `report-examples.json`; `file` names it in errors. */
+export function validateReportExamples(file: string, raw: unknown, categories: readonly ReportCategory[]): ReportExamplesFile {
+  const parsed = ReportExamplesFile.safeParse(raw);
   if (!parsed.success) throw new Error(formatIssues(file, parsed.error));
   const want = new Set(categories.map((c) => c.slug));
   const have = new Set(Object.keys(parsed.data.categories));
@@ -98,28 +79,9 @@ export function loadReportExamples(file: string, categories: readonly ReportCate
   return parsed.data;
 }
 
-export function loadIntentExamples(file: string): IntentExamplesFile {
-  const parsed = IntentExamplesFile.safeParse(readJson(file));
+/** Validates the parsed `intent-examples.json`; `file` names it in errors. */
+export function validateIntentExamples(file: string, raw: unknown): IntentExamplesFile {
+  const parsed = IntentExamplesFile.safeParse(raw);
   if (!parsed.success) throw new Error(formatIssues(file, parsed.error));
   return parsed.data;
-}
-
-export interface LoadTrainingDataOptions {
-  /** `dialogs/faq` */
-  readonly kbDir?: string;
-  /** `dialogs/nlu` */
-  readonly nluDir?: string;
-  /** Accept a partial knowledge base (development while topics are being written). */
-  readonly partial?: boolean;
-}
-
-export function loadTrainingData(opts: LoadTrainingDataOptions = {}): TrainingData {
-  const root = opts.kbDir === undefined || opts.nluDir === undefined ? repoRoot() : '';
-  const kbDir = opts.kbDir ?? path.join(root, 'dialogs', 'faq');
-  const nluDir = opts.nluDir ?? path.join(root, 'dialogs', 'nlu');
-  const kb = loadKnowledgeBase(kbDir, { partial: opts.partial === true });
-  const categories = loadReportCategories(path.join(kbDir, '..', 'report', 'categories.tsv'));
-  const reports = loadReportExamples(path.join(nluDir, 'report-examples.json'), categories);
-  const intents = loadIntentExamples(path.join(nluDir, 'intent-examples.json'));
-  return { kb, categories, reports, intents };
 }

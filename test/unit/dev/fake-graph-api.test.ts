@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { MessengerClient } from 'messaging-api-messenger';
-import { FAKE_GRAPH_DEFAULTS, FakeGraphApi } from '../../fakes/fake-graph-api';
-import { createMessengerWebhooks, messengerWebhook } from '../../fakes/messenger-webhooks';
+import { FAKE_GRAPH_DEFAULTS, FakeGraphApi } from '../../../dev/fakes/fake-graph-api';
+import { createMessengerWebhooks, messengerWebhook } from '../../../dev/fakes/messenger-webhooks';
 
 const { accessToken, appSecret, pageId } = FAKE_GRAPH_DEFAULTS;
 const PSID = '24300000000000001';

@@ -9,12 +9,12 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
-import { verifyZaloSignature } from '../../src/channels/zalo/zalo-signature';
-import { FAKE_SECRETS } from '../../src/config';
-import { FakeZaloApi } from '../fakes/fake-zalo-api';
-import { createZaloWebhooks } from '../fakes/zalo-webhooks';
-import { createHarness, TEST_MESSENGER, type Harness } from '../support/harness';
-import { messengerTranscriptItem, mountSimulator, type TranscriptItem } from './simulator-routes';
+import { verifyZaloSignature } from '../../../src/channels/zalo/zalo-signature';
+import { FAKE_SECRETS } from '../../../src/config';
+import { FakeZaloApi } from '../../../dev/fakes/fake-zalo-api';
+import { createZaloWebhooks } from '../../../dev/fakes/zalo-webhooks';
+import { createHarness, TEST_MESSENGER, type Harness } from '../../support/harness';
+import { messengerTranscriptItem, mountSimulator, type TranscriptItem } from '../../../dev/simulator/simulator-routes';
 
 // any: parsed webhook JSON as the fakes built it; the assertions (toMatchObject) check its shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

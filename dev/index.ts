@@ -1,0 +1,62 @@
+/**
+ * Development tools for `npm start` without platform credentials: the in-repo fakes of the Graph
+ * API, the Zalo OpenAPI and Nominatim, and the simulator. `src/main.ts` loads this module only when
+ * the simulator is on; a production build (`dist/`) does not contain it.
+ */
+import { FAKE_SECRETS, type Config } from '../src/config';
+import type { DevTools } from '../src/dev-tools';
+import type { Logger } from '../src/logger';
+import { FakeGraphApi } from './fakes/fake-graph-api';
+import { FakeNominatim } from './fakes/fake-nominatim';
+import { FakeZaloApi } from './fakes/fake-zalo-api';
+import { createMessengerWebhooks } from './fakes/messenger-webhooks';
+import { createZaloWebhooks } from './fakes/zalo-webhooks';
+import { mountSimulator } from './simulator/simulator-routes';
+
+/** Starts the fakes the configuration asks for and returns a config pointing at them. */
+export async function startDevTools(config: Config, logger: Logger): Promise<DevTools> {
+  const stops: Array<() => Promise<void>> = [];
+  let effective = config;
+  let graph: FakeGraphApi | undefined;
+  if (!config.messenger.real) {
+    graph = new FakeGraphApi({ accessToken: FAKE_SECRETS.messengerAccessToken, appSecret: FAKE_SECRETS.messengerAppSecret, pageId: config.messenger.pageId, appId: config.messenger.appId });
+    await graph.start();
+    const g = graph;
+    stops.push(() => g.stop());
+    effective = { ...effective, messenger: { ...effective.messenger, apiUrl: graph.url } };
+    logger.info({ url: graph.url }, 'no Messenger credentials: using the in-repo fake Graph API');
+  }
+  let zalo: FakeZaloApi | undefined;
+  if (!config.zalo.real) {
+    zalo = new FakeZaloApi({ appId: FAKE_SECRETS.zaloAppId, appSecret: FAKE_SECRETS.zaloAppSecret, refreshToken: FAKE_SECRETS.zaloRefreshToken });
+    await zalo.start();
+    const z = zalo;
+    stops.push(() => z.stop());
+    effective = { ...effective, zalo: { ...effective.zalo, apiUrl: zalo.url, oauthUrl: zalo.url } };
+    logger.info({ url: zalo.url }, 'no Zalo credentials: using the in-repo fake Zalo OpenAPI');
+  }
+  if (!config.geocoder.url) {
+    const nominatim = new FakeNominatim();
+    await nominatim.start();
+    stops.push(() => nominatim.stop());
+    effective = { ...effective, geocoder: { ...effective.geocoder, url: nominatim.url } };
+    logger.info('simulator mode without GEOCODER_URL: typed addresses use a small offline gazetteer of Huế');
+  }
+  return {
+    config: effective,
+    mount(app, appBaseUrl, center) {
+      if (!graph) return;
+      mountSimulator(app, {
+        appBaseUrl,
+        graph,
+        messengerWebhooks: createMessengerWebhooks({ appSecret: FAKE_SECRETS.messengerAppSecret, pageId: effective.messenger.pageId }),
+        zalo,
+        zaloWebhooks: zalo ? createZaloWebhooks({ appId: FAKE_SECRETS.zaloAppId, oaId: FAKE_SECRETS.zaloOaId, oaSecretKey: FAKE_SECRETS.zaloOaSecretKey }) : undefined,
+        center,
+      });
+    },
+    async stop() {
+      for (const s of stops.reverse()) await s();
+    },
+  };
+}
