@@ -3,7 +3,8 @@
  * API, the Zalo OpenAPI and Nominatim, and the simulator. `src/main.ts` loads this module only when
  * the simulator is on; a production build (`dist/`) does not contain it.
  */
-import { FAKE_SECRETS, type Config } from '../src/config';
+import { FAKE_SECRETS } from './fake-credentials';
+import type { Config } from '../src/config';
 import type { DevTools } from '../src/dev-tools';
 import type { Logger } from '../src/logger';
 import { FakeGraphApi } from './fakes/fake-graph-api';
@@ -18,22 +19,46 @@ export async function startDevTools(config: Config, logger: Logger): Promise<Dev
   const stops: Array<() => Promise<void>> = [];
   let effective = config;
   let graph: FakeGraphApi | undefined;
-  if (!config.messenger.real) {
-    graph = new FakeGraphApi({ accessToken: FAKE_SECRETS.messengerAccessToken, appSecret: FAKE_SECRETS.messengerAppSecret, pageId: config.messenger.pageId, appId: config.messenger.appId });
+  if (!config.messenger) {
+    graph = new FakeGraphApi({ accessToken: FAKE_SECRETS.messengerAccessToken, appSecret: FAKE_SECRETS.messengerAppSecret, pageId: FAKE_SECRETS.messengerPageId, appId: FAKE_SECRETS.messengerAppId });
     await graph.start();
     const g = graph;
     stops.push(() => g.stop());
-    effective = { ...effective, messenger: { ...effective.messenger, apiUrl: graph.url } };
-    logger.info({ url: graph.url }, 'no Messenger credentials: using the in-repo fake Graph API');
+    effective = {
+      ...effective,
+      messenger: {
+        real: false,
+        pageId: FAKE_SECRETS.messengerPageId,
+        appId: FAKE_SECRETS.messengerAppId,
+        appSecret: FAKE_SECRETS.messengerAppSecret,
+        accessToken: FAKE_SECRETS.messengerAccessToken,
+        verifyToken: FAKE_SECRETS.messengerVerifyToken,
+        apiUrl: graph.url,
+      },
+    };
+    logger.info({ url: graph.url }, 'no Messenger credentials: simulated with the in-repo fake Graph API');
   }
   let zalo: FakeZaloApi | undefined;
-  if (!config.zalo.real) {
+  if (!config.zalo) {
     zalo = new FakeZaloApi({ appId: FAKE_SECRETS.zaloAppId, appSecret: FAKE_SECRETS.zaloAppSecret, refreshToken: FAKE_SECRETS.zaloRefreshToken });
     await zalo.start();
     const z = zalo;
     stops.push(() => z.stop());
-    effective = { ...effective, zalo: { ...effective.zalo, apiUrl: zalo.url, oauthUrl: zalo.url } };
-    logger.info({ url: zalo.url }, 'no Zalo credentials: using the in-repo fake Zalo OpenAPI');
+    effective = {
+      ...effective,
+      zalo: {
+        real: false,
+        appId: FAKE_SECRETS.zaloAppId,
+        appSecret: FAKE_SECRETS.zaloAppSecret,
+        oaId: FAKE_SECRETS.zaloOaId,
+        oaSecretKey: FAKE_SECRETS.zaloOaSecretKey,
+        refreshToken: FAKE_SECRETS.zaloRefreshToken,
+        accessToken: undefined,
+        apiUrl: zalo.url,
+        oauthUrl: zalo.url,
+      },
+    };
+    logger.info({ url: zalo.url }, 'no Zalo credentials: simulated with the in-repo fake Zalo OpenAPI');
   }
   if (!config.geocoder.url) {
     const nominatim = new FakeNominatim();
@@ -45,11 +70,11 @@ export async function startDevTools(config: Config, logger: Logger): Promise<Dev
   return {
     config: effective,
     mount(app, appBaseUrl, center) {
-      if (!graph) return;
+      if (!graph && !zalo) return;
       mountSimulator(app, {
         appBaseUrl,
         graph,
-        messengerWebhooks: createMessengerWebhooks({ appSecret: FAKE_SECRETS.messengerAppSecret, pageId: effective.messenger.pageId }),
+        messengerWebhooks: graph ? createMessengerWebhooks({ appSecret: FAKE_SECRETS.messengerAppSecret, pageId: FAKE_SECRETS.messengerPageId }) : undefined,
         zalo,
         zaloWebhooks: zalo ? createZaloWebhooks({ appId: FAKE_SECRETS.zaloAppId, oaId: FAKE_SECRETS.zaloOaId, oaSecretKey: FAKE_SECRETS.zaloOaSecretKey }) : undefined,
         center,

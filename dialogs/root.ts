@@ -3,13 +3,16 @@
  * language-understanding layer. Channel-independent; built by {@link createRootDialog}.
  */
 import type { CityProfile } from '../src/domain/city-profile';
-import type { Report } from '../src/domain/reports/ports';
+import type { Report } from '../src/domain/reports/report';
 import { findReportCode } from '../src/domain/reports/report-code';
-import type { ReportService } from '../src/domain/reports/report-service';
+import type { FileReport } from '../src/app/file-report';
+import { STATUS_LABEL_KEYS } from '../src/app/notify-resident';
+import type { ReportQueries } from '../src/app/report-queries';
 import type { Locale } from '../src/domain/shared/ids';
 import type { I18n, Translate } from '../src/i18n';
 import { PAGE_PREFIX, choiceByNumber, offer, showPage } from './choices';
 import { ReportDialog, REPORT_PAYLOADS, type ReportDialogDeps } from './report/report-dialog';
+import { mainMenuChoices } from './menu';
 import { isCancel, isMyReports, isReportStart, languageCommand } from './text';
 import type { Choice, Outbound, Turn } from './types';
 
@@ -19,7 +22,8 @@ export interface TextUnderstanding {
 }
 
 export interface RootDialogDeps extends ReportDialogDeps {
-  readonly reports: ReportService;
+  readonly reports: FileReport;
+  readonly queries: ReportQueries;
   readonly i18n: I18n;
   readonly city: CityProfile;
   readonly understanding?: TextUnderstanding;
@@ -32,14 +36,7 @@ export type RootDialog = (turn: Turn) => Promise<void>;
 export function createRootDialog(deps: RootDialogDeps): RootDialog {
   const report = new ReportDialog(deps);
 
-  const menuChoices = (t: Translate): Choice[] => [
-    { title: t('common:menu.report'), payload: 'REPORT_START' },
-    { title: t('common:menu.ask'), payload: 'ASK_QUESTION' },
-    { title: t('common:menu.myReports'), payload: 'MY_REPORTS' },
-    { title: t('common:menu.language'), payload: 'LANGUAGE' },
-  ];
-
-  const sendMenu = (turn: Turn, t: Translate, before: Outbound[] = []) => offer(turn, t, t('common:menu.prompt'), menuChoices(t), {}, before);
+  const sendMenu = (turn: Turn, t: Translate, before: Outbound[] = []) => offer(turn, t, t('common:menu.prompt'), mainMenuChoices(t), {}, before);
 
   const dateLabel = (d: Date, locale: Locale) =>
     d.toLocaleDateString(locale === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: deps.city.timezone, day: '2-digit', month: '2-digit', year: 'numeric' });
@@ -48,23 +45,23 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     t('report:code.status', {
       code: r.code,
       category: report.categoryTitle(r.category, locale),
-      status: t(`report:status.${r.status}`),
+      status: t(STATUS_LABEL_KEYS[r.status]),
       date: dateLabel(r.updatedAt, locale),
     });
 
   const showMyReports = async (turn: Turn): Promise<void> => {
     const t = deps.i18n.forLocale(turn.locale);
-    const list = await deps.reports.myReports(turn.resident.id, 5);
+    const list = await deps.queries.myReports(turn.resident.id, 5);
     if (list.length === 0) return turn.send([{ text: t('report:my.none') }]);
     const lines = list.map((r) =>
-      t('report:my.item', { code: r.code, category: report.categoryLabel(r.category, turn.locale), status: t(`report:status.${r.status}`), date: dateLabel(r.createdAt, turn.locale) }),
+      t('report:my.item', { code: r.code, category: report.categoryLabel(r.category, turn.locale), status: t(STATUS_LABEL_KEYS[r.status]), date: dateLabel(r.createdAt, turn.locale) }),
     );
     await turn.send([{ text: [t('report:my.header'), ...lines].join('\n') }]);
   };
 
   const showCode = async (turn: Turn, code: string): Promise<void> => {
     const t = deps.i18n.forLocale(turn.locale);
-    const r = await deps.reports.findByCode(code);
+    const r = await deps.queries.findByCode(code);
     await turn.send([{ text: r ? statusLine(t, r, turn.locale) : t('report:code.notFound', { code }) }]);
   };
 

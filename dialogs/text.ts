@@ -1,17 +1,7 @@
-/** Small text helpers for command words (full language understanding lives in src/domain/nlu). */
+/** Small text helpers for command words (full language understanding lives in src/nlu). */
+import { fold } from '../src/domain/shared/text';
 
-/** Lower case, NFC, diacritics removed, đ → d, spaces collapsed. */
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s-]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+export { fold };
 
 const CANCEL = new Set(['huy', 'cancel', 'huy bo', 'thoi', 'dung lai', 'stop', 'huy phan anh', 'cancel report', 'bo qua phan anh']);
 const MY_REPORTS = /^(bao cao cua toi|phan anh cua toi|cac phan anh cua toi|my reports?|xem bao cao|xem phan anh cua toi|danh sach phan anh)$/;

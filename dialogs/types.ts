@@ -4,6 +4,7 @@
  */
 import type { Channel, Locale } from '../src/domain/shared/ids';
 import type { Resident } from '../src/domain/reports/ports';
+import type { OutboundMessage } from '../src/domain/messages';
 import type { ConversationState } from './state';
 
 export type Inbound =
@@ -19,21 +20,9 @@ export type Inbound =
   | { kind: 'receipt' }
   | { kind: 'other' };
 
-export interface Choice {
-  /** Shown on the button; channels shorten it to their limit. */
-  readonly title: string;
-  /** A token such as `CATEGORY:road-damage`; Zalo sends it back as `#CATEGORY:road-damage`. */
-  readonly payload: string;
-}
-
-export interface Outbound {
-  readonly text: string;
-  readonly choices?: readonly Choice[];
-  /** A button that opens a web page (map picker) in the platform's in-app browser. */
-  readonly link?: { readonly title: string; readonly url: string };
-  /** Phone numbers to offer as call buttons (emergencies, hotline). */
-  readonly calls?: ReadonlyArray<{ readonly title: string; readonly phone: string }>;
-}
+export type { Choice } from '../src/domain/messages';
+/** One message of a reply; see {@link OutboundMessage}. */
+export type Outbound = OutboundMessage;
 
 export interface ChannelCapabilities {
   /** How many choices one message can carry (Messenger quick replies: 13; Zalo list buttons: 5). */

@@ -71,6 +71,7 @@ const EnvSchema = z.object({
   PHOTO_MAX_BYTES: intSetting(10 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   PHOTO_DOWNLOAD_TIMEOUT_MS: intSetting(15000, 100, 120000),
   DRAFT_IDLE_HOURS: intSetting(24, 1, 24 * 30),
+  REOPEN_DAYS: intSetting(14, 1, 365),
   WEBHOOK_BODY_LIMIT: z.string().optional().default('1mb'),
   SIMULATOR: z.enum(['auto', 'on', 'off']).optional().default('auto'),
 });
@@ -78,7 +79,7 @@ const EnvSchema = z.object({
 export type Env = z.input<typeof EnvSchema>;
 
 export interface MessengerSettings {
-  /** true when real credentials are configured; false means the in-repo fake Graph API is used. */
+  /** false: the in-repo fake Graph API with development credentials (simulator mode only). */
   readonly real: boolean;
   readonly pageId: string;
   readonly appId: string;
@@ -86,10 +87,10 @@ export interface MessengerSettings {
   readonly accessToken: string;
   readonly verifyToken: string;
   readonly apiUrl: string;
-  readonly windowHours: number;
 }
 
 export interface ZaloSettings {
+  /** false: the in-repo fake Zalo OpenAPI with development credentials (simulator mode only). */
   readonly real: boolean;
   readonly appId: string;
   readonly appSecret: string;
@@ -99,8 +100,6 @@ export interface ZaloSettings {
   readonly accessToken: string | undefined;
   readonly apiUrl: string;
   readonly oauthUrl: string;
-  readonly windowDays: number;
-  readonly zbsStatusTemplateId: string | undefined;
 }
 
 export interface Config {
@@ -111,31 +110,28 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly logLevel: string;
   readonly cityProfile: string;
-  readonly messenger: MessengerSettings;
-  readonly zalo: ZaloSettings;
+  /** null: no credentials, the channel is disabled (its webhook answers 404) unless the simulator fakes it. */
+  readonly messenger: MessengerSettings | null;
+  readonly zalo: ZaloSettings | null;
   readonly geocoder: { readonly provider: string; readonly url: string | undefined };
   /** Tile URL template for the map picker (a self-hosted tile server in production). */
   readonly mapTileUrl: string;
   readonly photos: { readonly maxBytes: number; readonly downloadTimeoutMs: number };
   readonly draftIdleHours: number;
+  /** Days after `resolved` during which a resident may say the problem is not fixed. */
+  readonly reopenDays: number;
   readonly webhookBodyLimit: string;
-  /** Serve /simulator (and run the fakes) — on by default when a channel has no real credentials. */
+  /**
+   * Serve /simulator and run the in-repo fakes for channels without credentials. `auto` turns it on
+   * only when no channel has real credentials; `SIMULATOR=on` forces it (with a loud warning when
+   * some channel is real).
+   */
   readonly simulator: boolean;
+  /** SIMULATOR was set to `on` explicitly. */
+  readonly simulatorForced: boolean;
+  /** Messaging windows of the platforms and the Zalo template for notices after the window. */
+  readonly windows: { readonly messengerWindowHours: number; readonly zaloWindowDays: number; readonly zbsStatusTemplateId: string | undefined };
 }
-
-/** Dev-only secrets used with the in-repo fakes; never valid against a real platform. */
-export const FAKE_SECRETS = {
-  messengerAppSecret: 'simulator-messenger-app-secret',
-  messengerAccessToken: 'simulator-page-token',
-  messengerVerifyToken: 'simulator-verify-token',
-  messengerPageId: '100000000000001',
-  messengerAppId: '200000000000002',
-  zaloAppId: '4107330921648205127',
-  zaloAppSecret: 'simulator-zalo-app-secret',
-  zaloOaId: '2950471185532601093',
-  zaloOaSecretKey: 'simulator-zalo-oa-secret-key',
-  zaloRefreshToken: 'simulator-refresh-token-0',
-} as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -175,7 +171,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const messenger: MessengerSettings = messengerReal
+  const messenger: MessengerSettings | null = messengerReal
     ? {
         real: true,
         pageId: e.MESSENGER_PAGE_ID ?? '',
@@ -184,20 +180,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         accessToken: mToken!,
         verifyToken: e.MESSENGER_VERIFY_TOKEN ?? '',
         apiUrl: e.MESSENGER_API_URL!,
-        windowHours: e.MESSENGER_WINDOW_HOURS,
       }
-    : {
-        real: false,
-        pageId: e.MESSENGER_PAGE_ID ?? FAKE_SECRETS.messengerPageId,
-        appId: e.MESSENGER_APP_ID ?? FAKE_SECRETS.messengerAppId,
-        appSecret: FAKE_SECRETS.messengerAppSecret,
-        accessToken: FAKE_SECRETS.messengerAccessToken,
-        verifyToken: e.MESSENGER_VERIFY_TOKEN ?? FAKE_SECRETS.messengerVerifyToken,
-        apiUrl: e.MESSENGER_API_URL!,
-        windowHours: e.MESSENGER_WINDOW_HOURS,
-      };
+    : null;
 
-  const zalo: ZaloSettings = zaloReal
+  const zalo: ZaloSettings | null = zaloReal
     ? {
         real: true,
         appId: e.ZALO_APP_ID!,
@@ -208,25 +194,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         accessToken: e.ZALO_ACCESS_TOKEN,
         apiUrl: e.ZALO_API_URL!,
         oauthUrl: e.ZALO_OAUTH_URL!,
-        windowDays: e.ZALO_WINDOW_DAYS,
-        zbsStatusTemplateId: e.ZALO_ZBS_TEMPLATE_STATUS_ID,
       }
-    : {
-        real: false,
-        appId: FAKE_SECRETS.zaloAppId,
-        appSecret: FAKE_SECRETS.zaloAppSecret,
-        oaId: FAKE_SECRETS.zaloOaId,
-        oaSecretKey: FAKE_SECRETS.zaloOaSecretKey,
-        refreshToken: FAKE_SECRETS.zaloRefreshToken,
-        accessToken: undefined,
-        apiUrl: e.ZALO_API_URL!,
-        oauthUrl: e.ZALO_OAUTH_URL!,
-        windowDays: e.ZALO_WINDOW_DAYS,
-        zbsStatusTemplateId: e.ZALO_ZBS_TEMPLATE_STATUS_ID,
-      };
+    : null;
 
-  const simulator =
-    e.SIMULATOR === 'on' ? true : e.SIMULATOR === 'off' ? false : !messenger.real || !zalo.real;
+  const simulator = e.SIMULATOR === 'on' ? true : e.SIMULATOR === 'off' ? false : !messengerReal && !zaloReal;
 
   return {
     port: e.PORT,
@@ -241,8 +212,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     mapTileUrl: e.MAP_TILE_URL,
     photos: { maxBytes: e.PHOTO_MAX_BYTES, downloadTimeoutMs: e.PHOTO_DOWNLOAD_TIMEOUT_MS },
     draftIdleHours: e.DRAFT_IDLE_HOURS,
+    reopenDays: e.REOPEN_DAYS,
     webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,
     simulator,
+    simulatorForced: e.SIMULATOR === 'on',
+    windows: { messengerWindowHours: e.MESSENGER_WINDOW_HOURS, zaloWindowDays: e.ZALO_WINDOW_DAYS, zbsStatusTemplateId: e.ZALO_ZBS_TEMPLATE_STATUS_ID },
   };
 }
 

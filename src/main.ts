@@ -1,19 +1,293 @@
 /**
- * Composition root for `npm start`: config → database (DATABASE_URL, else embedded PostgreSQL under
- * DATA_DIR) → migrations → fakes + simulator when a channel has no credentials → app → listen.
+ * The composition root. `main()` is `npm start`: config → database (DATABASE_URL, else an embedded
+ * PostgreSQL under DATA_DIR) → migrations → development fakes and simulator when asked → the
+ * application → listen → signals. `createApplication()` wires everything from a validated config
+ * and an open database; integration tests and benchmarks use it, so they run the production wiring.
+ * Only this file constructs the concrete repositories, clients and use cases.
  */
+import crypto from 'node:crypto';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import type express from 'express';
+import { Pool } from 'pg';
+import { createRootDialog, type RootDialog, type TextUnderstanding } from '../dialogs/root';
+import { FaqDialog } from '../dialogs/faq/faq-dialog';
+import { ChangeStatus } from './app/change-status';
+import { CloseResolved } from './app/close-resolved';
+import { FileReport } from './app/file-report';
+import { HandOver } from './app/hand-over';
+import { NotifyResident } from './app/notify-resident';
+import { ResidentVerdict } from './app/rate';
+import { RecordPhoto } from './app/record-photo';
+import { ReplyToResident } from './app/reply-to-resident';
+import { ReportQueries } from './app/report-queries';
+import { createMessengerBot } from './channels/messenger/messenger-bot';
+import { setUpMessengerProfile } from './channels/messenger/messenger-profile';
+import { messengerResidentChannel } from './channels/messenger/messenger-resident-channel';
+import { messengerLocationEvent, messengerWebhookAdapter } from './channels/messenger/messenger-webhook';
+import { disabledWebhook, webhookRouter } from './channels/webhook-router';
+import { createZaloBot } from './channels/zalo/zalo-bot';
+import { zaloResidentChannel } from './channels/zalo/zalo-resident-channel';
+import { ZaloTemplateSupport } from './channels/zalo/zalo-turn';
+import { zaloLocationEvent, zaloWebhookAdapter } from './channels/zalo/zalo-webhook';
+import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
+import { createMessengerClient } from './clients/graph/messenger-client';
+import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { DevToolsModule } from './dev-tools';
+import type { ResidentChannels } from './domain/notifications/ports';
+import type { CategorySuggester, Clock, Geocoder } from './domain/reports/ports';
+import { keywordCategorySuggester } from './domain/reports/keyword-suggester';
+import type { Channel } from './domain/shared/ids';
+import { createI18n, type I18n } from './i18n';
+import { InboxWorker, type EventHandler } from './inbox/inbox-worker';
+import { IngressGauge } from './inbox/ingress-gauge';
+import { JobQueue } from './jobs/job-queue';
+import { closeResolved, overdueReminders, residentNotice } from './jobs/queues';
 import { createLogger, type Logger } from './logger';
-import { createRuntime } from './runtime';
+import { downloadImage, FsImageStore, PhotoPipeline } from './media';
+import { createNlu, type Nlu } from './nlu';
+import { createApp, mediaUrl } from './server/app';
+import { WebviewTokens } from './server/webview-token';
+import { loadContent, type Content } from './storage/content-loader';
+import { PgContactsRepo } from './storage/contacts-repo';
 import { createDb, type Db } from './storage/db';
+import { PgDeferredNoticesRepo } from './storage/deferred-notices-repo';
+import { PgDraftsRepo } from './storage/drafts-repo';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './storage/embedded-postgres';
+import { PgHandoversRepo } from './storage/handovers-repo';
+import { PgInboxRepo, type InboundEventInput } from './storage/inbox-repo';
+import { PgMediaRepo } from './storage/media-repo';
 import { migrate } from './storage/migrate';
-import { loadContent } from './storage/content-loader';
-import { createNlu } from './nlu';
-import { setUpMessengerProfile } from './channels/messenger/messenger-profile';
+import { PgReportsRepo } from './storage/reports-repo';
+import { PgResidentsRepo } from './storage/residents-repo';
+import { PgSessionStore } from './storage/session-store';
+import { PgZaloTokenStore } from './storage/zalo-token-repo';
+
+export interface ApplicationOptions {
+  readonly config: Config;
+  readonly db: Db;
+  readonly logger: Logger;
+  /** What `content/` holds (default: loaded for the configured city). */
+  readonly content?: Content;
+  /** Trained language understanding; without it free text gets the menu (tests of other parts). */
+  readonly nlu?: Nlu;
+  readonly clock?: Clock;
+  readonly geocoder?: Geocoder;
+  readonly suggester?: CategorySuggester;
+  readonly understanding?: TextUnderstanding;
+  /** Extra routes (the simulator) mounted before the 404 handler. */
+  readonly extraRoutes?: (app: express.Express) => void;
+  /** Inbox recovery poll interval. */
+  readonly pollMs?: number;
+}
+
+export interface Application {
+  readonly app: express.Express;
+  readonly inbox: InboxWorker;
+  readonly jobs: JobQueue;
+  readonly content: Content;
+  readonly i18n: I18n;
+  readonly publicUrl: string;
+  readonly webviewTokens: WebviewTokens;
+  readonly residents: PgResidentsRepo;
+  readonly useCases: {
+    readonly fileReport: FileReport;
+    readonly queries: ReportQueries;
+    readonly changeStatus: ChangeStatus;
+    readonly verdict: ResidentVerdict;
+    readonly closeResolved: CloseResolved;
+    readonly notify: NotifyResident;
+    readonly handOver: HandOver;
+    readonly reply: ReplyToResident;
+    readonly recordPhoto: RecordPhoto;
+  };
+  /** Platform clients of the enabled channels. */
+  readonly clients: { readonly messenger?: ReturnType<typeof createMessengerClient>; readonly zalo?: ZaloOaClient };
+  /** Starts background work: inbox recovery and the job queue. */
+  start(): Promise<void>;
+  /** Stops background work and closes the lock pool (not the main database). */
+  stop(): Promise<void>;
+}
+
+export function createApplication(o: ApplicationOptions): Application {
+  const { config, db, logger } = o;
+  const clock: Clock = o.clock ?? { now: () => new Date() };
+  const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const content = o.content ?? loadContent({ city: config.cityProfile });
+  const { city, categories, categoryLabels } = content;
+  const i18n = createI18n();
+  const toMediaUrl = (key: string) => mediaUrl(publicUrl, key);
+
+  // Storage
+  const residents = new PgResidentsRepo(db);
+  const reports = new PgReportsRepo(db);
+  const sessionStore = new PgSessionStore(db);
+  const images = new FsImageStore(path.join(config.dataDir, 'media'));
+  const deferred = new PgDeferredNoticesRepo(db);
+  const jobs = new JobQueue({ connectionString: connectionStringOf(db), logger });
+
+  // Platform clients of the enabled channels
+  const messengerClient = config.messenger
+    ? createMessengerClient({ accessToken: config.messenger.accessToken, appId: config.messenger.appId, appSecret: config.messenger.appSecret, origin: config.messenger.apiUrl })
+    : undefined;
+  const zaloClient = config.zalo
+    ? new ZaloOaClient({
+        appId: config.zalo.appId,
+        appSecret: config.zalo.appSecret,
+        oaId: config.zalo.oaId,
+        tokenStore: new PgZaloTokenStore(db),
+        initialRefreshToken: config.zalo.refreshToken,
+        initialAccessToken: config.zalo.accessToken,
+        apiUrl: config.zalo.apiUrl,
+        oauthUrl: config.zalo.oauthUrl,
+        logger,
+      })
+    : undefined;
+  const zaloTemplates = new ZaloTemplateSupport();
+  const residentChannels: ResidentChannels = {
+    ...(messengerClient ? { messenger: messengerResidentChannel(messengerClient) } : {}),
+    ...(zaloClient ? { zalo: zaloResidentChannel({ client: zaloClient, i18n, logger, support: zaloTemplates }) } : {}),
+  };
+
+  // Use cases
+  const recordPhoto = new RecordPhoto({
+    download: (url) => downloadImage(url, { timeoutMs: config.photos.downloadTimeoutMs, maxBytes: config.photos.maxBytes }),
+    processor: new PhotoPipeline({ store: images, maxBytes: config.photos.maxBytes }),
+    media: new PgMediaRepo(db),
+  });
+  const geocoder =
+    o.geocoder ??
+    createGeocoder({ provider: config.geocoder.provider, url: config.geocoder.url, countryCode: city.geocoder.countryCode, suffix: city.geocoder.suffix, language: 'vi', logger });
+  const fileReport = new FileReport({
+    drafts: new PgDraftsRepo(db),
+    reports,
+    photos: recordPhoto,
+    geocoder,
+    suggester: o.suggester ?? o.nlu ?? keywordCategorySuggester,
+    city,
+    categories,
+    clock,
+    draftIdleHours: config.draftIdleHours,
+  });
+  const queries = new ReportQueries({ reports, mediaUrl: toMediaUrl });
+  const changeStatus = new ChangeStatus({ reports, jobs, city, clock, reopenDays: config.reopenDays });
+  const verdict = new ResidentVerdict({ changeStatus, reports });
+  const closeResolvedReports = new CloseResolved({ reports, changeStatus, clock, reopenDays: config.reopenDays });
+  const notify = new NotifyResident({ reports, residents, channels: residentChannels, deferred, windows: config.windows, clock, i18n, logger, city, mediaUrl: toMediaUrl });
+  const handOver = new HandOver({
+    handovers: new PgHandoversRepo(db),
+    passToPeople: messengerClient ? { messenger: async (psid) => void (await messengerClient.passThreadControlToPageInbox(psid)) } : {},
+    logger,
+  });
+  const reply = new ReplyToResident({ residents, channels: residentChannels, windows: config.windows, clock });
+
+  jobs.register(residentNotice, async (job) => void (await notify.deliver(job)));
+  jobs.register(closeResolved, async () => {
+    const n = await closeResolvedReports.run();
+    if (n > 0) logger.info({ closed: n }, 'resolved reports closed after the reopen window');
+  });
+  jobs.register(overdueReminders, async () => undefined); // agencies' reminders arrive with the console
+
+  // Dialogs
+  const faq = o.nlu
+    ? new FaqDialog({ nlu: o.nlu, kb: content.kb, city, hotline: city.hotline, i18n, handover: (turn, reason) => handOver.request({ id: turn.resident.id, channel: turn.channel, userId: turn.userId }, reason) })
+    : undefined;
+  const baseRoot = createRootDialog({
+    contacts: new PgContactsRepo(db),
+    reports: fileReport,
+    queries,
+    i18n,
+    city,
+    categories,
+    categoryLabels,
+    draftIdleHours: config.draftIdleHours,
+    understanding: o.understanding ?? faq,
+    extraPayloads: faq ? (turn, payload) => faq.handlePayload(turn, payload) : undefined,
+  });
+  // Notices parked while a messaging window was closed go out when the resident writes again.
+  const root: RootDialog = async (turn) => {
+    if (turn.input.kind !== 'receipt' && turn.resident.hasDeferredNotifications !== false) await notify.flushDeferred(turn.resident.id, (messages) => turn.send(messages));
+    await baseRoot(turn);
+  };
+
+  // Channels: a bot per enabled channel behind its Bottender seam, a webhook adapter, the picker.
+  const webviewTokens = new WebviewTokens(webviewSecret(config));
+  const pickerUrl = (channel: Channel, userId: string, locale: 'vi' | 'en') =>
+    `${publicUrl}/webview/location?t=${encodeURIComponent(webviewTokens.sign(channel, userId))}&lang=${locale}`;
+  const handlers: Record<string, EventHandler> = {};
+  const syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>> = {};
+  if (config.messenger && messengerClient) {
+    const settings = config.messenger;
+    const bot = createMessengerBot({ client: messengerClient, appId: settings.appId, appSecret: settings.appSecret, sessionStore, root, residents, i18n, logger, hotline: city.hotline, pickerUrl });
+    handlers.messenger = async (ev) => void (await bot.handle(ev.body));
+    syntheticLocation.messenger = (psid, lat, lng) => messengerLocationEvent(settings.pageId, psid, lat, lng, `webview-${crypto.randomUUID()}`, Date.now());
+  }
+  if (config.zalo && zaloClient) {
+    const settings = config.zalo;
+    const bot = createZaloBot({ client: zaloClient, sessionStore, root, residents, i18n, logger, hotline: city.hotline, pickerUrl, requestImageUrl: `${publicUrl}/static/contact-banner.png`, support: zaloTemplates });
+    handlers.zalo = async (ev) => void (await bot.handle(ev.body));
+    syntheticLocation.zalo = (userId, lat, lng) => zaloLocationEvent(settings.appId, settings.oaId, userId, lat, lng, `webview-${crypto.randomUUID()}`, Date.now());
+  }
+
+  // The inbox and the HTTP app
+  const lockPool = new Pool({ connectionString: connectionStringOf(db), max: 30 });
+  lockPool.on('error', () => undefined);
+  const ingress = new IngressGauge();
+  const inbox = new InboxWorker({ inbox: new PgInboxRepo(db), lockPool, handlers, logger, pollMs: o.pollMs, ingress });
+  const webhook = (adapter: Parameters<typeof webhookRouter>[0]['adapter'] | null) =>
+    adapter ? webhookRouter({ adapter, inbox, logger, bodyLimit: config.webhookBodyLimit, ingress }) : disabledWebhook();
+  const app = createApp({
+    logger,
+    db,
+    inbox,
+    queries,
+    images,
+    city,
+    publicUrl,
+    webviewTokens,
+    mapTileUrl: config.mapTileUrl,
+    syntheticLocation,
+    webhooks: {
+      messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken }) : null),
+      zalo: webhook(config.zalo ? zaloWebhookAdapter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey }) : null),
+    },
+    extraRoutes: o.extraRoutes,
+  });
+
+  return {
+    app,
+    inbox,
+    jobs,
+    content,
+    i18n,
+    publicUrl,
+    webviewTokens,
+    residents,
+    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto },
+    clients: { messenger: messengerClient, zalo: zaloClient },
+    async start() {
+      inbox.start();
+      await jobs.start();
+    },
+    async stop() {
+      await inbox.stop();
+      await jobs.stop();
+      await lockPool.end();
+    },
+  };
+}
+
+/** Secret of the map web view's tokens, derived from the enabled channels' secrets. */
+function webviewSecret(config: Config): string {
+  return crypto.createHash('sha256').update(`webview:${config.messenger?.appSecret ?? ''}:${config.zalo?.oaSecretKey ?? ''}`).digest('hex');
+}
+
+function connectionStringOf(db: Db): string {
+  const opts = (db.pool as unknown as { options: { connectionString?: string } }).options;
+  if (!opts.connectionString) throw new Error('the database pool must be created from a connection string');
+  return opts.connectionString;
+}
 
 interface Closable {
   close(): Promise<void> | void;
@@ -55,6 +329,8 @@ export async function main(): Promise<void> {
   const { db, embedded } = await openDatabase(config, logger);
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (!config.messenger && !config.simulator) logger.warn('Messenger has no credentials: its webhook is disabled (404)');
+  if (!config.zalo && !config.simulator) logger.warn('Zalo has no credentials: its webhook is disabled (404)');
 
   const dev = config.simulator ? await loadDevTools().startDevTools(config, logger) : null;
   if (dev) closers.push({ close: () => dev.stop() });
@@ -64,7 +340,7 @@ export async function main(): Promise<void> {
   const content = loadContent({ city: effective.cityProfile });
   const nlu = createNlu(content.training);
   logger.info({ trainingMs: Math.round(nlu.trainingMs) }, 'language model trained');
-  const rt = createRuntime({
+  const application = createApplication({
     config: effective,
     db,
     logger,
@@ -72,19 +348,21 @@ export async function main(): Promise<void> {
     content,
     extraRoutes: (app) => dev?.mount(app, () => baseUrl, content.city.map.center),
   });
-  await rt.start();
+  await application.start();
 
   const server: Server = await new Promise((resolve) => {
-    const s = rt.app.listen(effective.port, () => resolve(s));
+    const s = application.app.listen(effective.port, () => resolve(s));
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : effective.port;
   baseUrl = `http://127.0.0.1:${port}`;
   logger.info({ port, simulator: effective.simulator ? `${effective.publicUrl ?? `http://localhost:${port}`}/simulator` : 'off' }, 'phananh-bot listening');
 
-  await setUpMessengerProfile(rt.messenger.connector.client as never, rt.i18n, logger).catch((err: unknown) =>
-    logger.warn({ err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'could not set the Messenger Get Started button and menu'),
-  );
+  if (application.clients.messenger) {
+    await setUpMessengerProfile(application.clients.messenger, application.i18n, logger).catch((err: unknown) =>
+      logger.warn({ err: err instanceof Error ? err.message.split('\n')[0] : String(err) }, 'could not set the Messenger Get Started button and menu'),
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -92,7 +370,7 @@ export async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await new Promise<void>((r) => server.close(() => r()));
-    await rt.stop();
+    await application.stop();
     for (const c of closers.reverse()) await c.close();
     await db.close();
     if (embedded) await embedded.stop();

@@ -12,16 +12,17 @@
  * multipart for uploads (`filedata`, `source`). Errors are `{ error: { message, type, code,
  * error_subcode?, fbtrace_id } }`.
  */
+import { FAKE_SECRETS } from '../fake-credentials';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Credentials the simulator and tests share when nothing else is configured. */
 export const FAKE_GRAPH_DEFAULTS = {
-  accessToken: 'fake-page-access-token',
-  appSecret: 'fake-app-secret',
-  pageId: '100000000000001',
-  appId: '200000000000002',
+  accessToken: FAKE_SECRETS.messengerAccessToken,
+  appSecret: FAKE_SECRETS.messengerAppSecret,
+  pageId: FAKE_SECRETS.messengerPageId,
+  appId: FAKE_SECRETS.messengerAppId,
 } as const;
 
 /** App id of the Page Inbox, the usual target of `pass_thread_control`. */

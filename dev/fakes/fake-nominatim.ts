@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fold } from '../../src/domain/shared/text';
 
 export interface Place {
   readonly names: readonly string[];
@@ -25,9 +26,7 @@ export const HUE_GAZETTEER: readonly Place[] = [
   { names: ['ben thanh', 'bến thành'], lat: 10.7725, lng: 106.6980, display: 'Phường Bến Thành, Thành phố Hồ Chí Minh' },
 ];
 
-function fold(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').toLowerCase();
-}
+
 
 export class FakeNominatim {
   private server: http.Server | undefined;

@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FAKE_SECRETS } from '../../src/config';
+import { FAKE_SECRETS } from '../fake-credentials';
 
 export type FakeZaloFailure = 'rate-limit' | 'invalid-token' | 'server' | 'window' | 'reject-template';
 

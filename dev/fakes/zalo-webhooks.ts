@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import { signZalo } from '../../src/channels/zalo/zalo-signature';
-import { FAKE_SECRETS } from '../../src/config';
+import { FAKE_SECRETS } from '../fake-credentials';
 
 export interface ZaloWebhookSettings {
   readonly appId?: string;

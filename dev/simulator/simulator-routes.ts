@@ -8,7 +8,7 @@
  * (FakeGraphApi, FakeZaloApi); the page polls what they recorded, normalised here into one shape
  * for both channels.
  *
- * Development and test code only: it lives under test/ and `main.ts` requires it lazily.
+ * Development code only: it lives under dev/ and `main.ts` loads it only in simulator mode.
  */
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
@@ -24,11 +24,12 @@ export type SimChannel = 'messenger' | 'zalo';
 export interface SimulatorOptions {
   /** Where the app itself listens (`http://127.0.0.1:<port>`); read on every send, so it may change after listen(). */
   readonly appBaseUrl: () => string;
-  readonly graph: FakeGraphApi;
+  /** Messenger is offered in the page only when its fake is given. */
+  readonly graph?: FakeGraphApi;
   /** Zalo is offered in the page only when its fake is given. */
   readonly zalo?: FakeZaloApi;
   /** Builders signed with the app secret the running app checks. */
-  readonly messengerWebhooks: MessengerWebhooks;
+  readonly messengerWebhooks?: MessengerWebhooks;
   /** Builders signed with the OA secret key the running app checks; default the fake secrets (FAKE_SECRETS). */
   readonly zaloWebhooks?: ZaloWebhookBuilders;
   readonly logger?: Logger;
@@ -121,7 +122,7 @@ const ASSETS: Record<string, string> = { 'app.js': 'application/javascript', 'ap
  */
 export function mountSimulator(app: express.Express, opts: SimulatorOptions): void {
   const zaloHooks = opts.zalo ? (opts.zaloWebhooks ?? createZaloWebhooks()) : undefined;
-  const channels: SimChannel[] = opts.zalo ? ['messenger', 'zalo'] : ['messenger'];
+  const channels: SimChannel[] = [...(opts.graph ? (['messenger'] as const) : []), ...(opts.zalo ? (['zalo'] as const) : [])];
   const r = express.Router();
 
   const noStore = (res: Response) => res.setHeader('cache-control', 'no-store');
@@ -180,6 +181,7 @@ export function mountSimulator(app: express.Express, opts: SimulatorOptions): vo
     const since = sinceOf(req.query.since);
     let items: TranscriptItem[];
     if (channel === 'messenger') {
+      if (!opts.graph) return res.status(404).json({ error: 'Messenger is not simulated in this run' });
       items = opts.graph.sentMessageRecords(userId).map(messengerTranscriptItem);
     } else {
       if (!opts.zalo) return res.status(404).json({ error: 'Zalo is not simulated in this run' });
@@ -197,6 +199,7 @@ export function mountSimulator(app: express.Express, opts: SimulatorOptions): vo
     const limit = Math.min(Math.max(Number(req.query.limit) || 200, 1), 1000);
     let calls: SimCall[];
     if (channel === 'messenger') {
+      if (!opts.graph) return res.status(404).json({ error: 'Messenger is not simulated in this run' });
       calls = opts.graph.calls().map(graphCall);
     } else {
       if (!opts.zalo) return res.status(404).json({ error: 'Zalo is not simulated in this run' });
@@ -210,6 +213,8 @@ export function mountSimulator(app: express.Express, opts: SimulatorOptions): vo
 
   function buildMessenger(i: SendInput) {
     const hooks = opts.messengerWebhooks;
+    const graph = opts.graph;
+    if (!hooks || !graph) throw new SendError('Messenger is not simulated in this run');
     const psid = i.userId;
     let imageUrl: string | undefined;
     let req: { body: string; headers: Record<string, string> };
@@ -229,7 +234,7 @@ export function mountSimulator(app: express.Express, opts: SimulatorOptions): vo
         req = hooks.postback({ psid, payload: i.payload ?? 'GET_STARTED', title: i.text ?? 'Get Started' });
         break;
       case 'image':
-        imageUrl = opts.graph.hostFile(decodeImage(i), i.contentType ?? 'image/jpeg');
+        imageUrl = graph.hostFile(decodeImage(i), i.contentType ?? 'image/jpeg');
         req = hooks.image({ psid, urls: [imageUrl] });
         break;
       case 'location': {
@@ -244,7 +249,7 @@ export function mountSimulator(app: express.Express, opts: SimulatorOptions): vo
         throw new SendError('submit_info is a Zalo event; Messenger has no equivalent');
     }
     // The fake keeps the 24-hour window per resident; a real Page would learn it from this event.
-    opts.graph.observeWebhook(req.body);
+    graph.observeWebhook(req.body);
     return { channel: 'messenger' as const, body: req.body, headers: { ...req.headers }, imageUrl };
   }
 

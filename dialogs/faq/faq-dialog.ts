@@ -7,12 +7,14 @@
 import type { CityProfile } from '../../src/domain/city-profile';
 import type { KnowledgeBase } from '../../src/domain/faq/knowledge-base';
 import { renderTopicText } from '../../src/domain/faq/knowledge-base';
-import { DETAIL_KEYS } from '../../src/domain/faq/knowledge-base.schema';
+import { DETAIL_KEYS, type DetailKey } from '../../src/domain/faq/knowledge-base.schema';
+import { fold } from '../../src/domain/shared/text';
 import type { Nlu, NluResult } from '../../src/nlu';
 import { EMERGENCY_NUMBER } from '../../src/nlu';
 import type { Locale } from '../../src/domain/shared/ids';
 import type { I18n, Translate } from '../../src/i18n';
 import { offer } from '../choices';
+import { mainMenuChoices } from '../menu';
 import type { ReportDialog } from '../report/report-dialog';
 import type { TextUnderstanding } from '../root';
 import type { Choice, Turn } from '../types';
@@ -29,9 +31,21 @@ export interface FaqDialogDeps {
   readonly clarifyMargin?: number;
 }
 
-const HELLO = /^(xin chao|chao|hello|hi|alo|hey|chao ban|chao bot|chao ad|ad oi)\b/;
-const THANKS = /(cam on|cảm ơn|thank|thanks|tks|camon)/i;
+const THANKS = /(cam on|thank|thanks|tks|camon)/;
 const BYE = /^(tam biet|bye|goodbye|hen gap lai)/;
+
+/** i18n keys by emergency number and detail section (never built by concatenation). */
+const SERVICE_KEYS = { '113': 'faq:service.113', '114': 'faq:service.114', '115': 'faq:service.115' } as const;
+const CALL_KEYS = { '113': 'faq:call.113', '114': 'faq:call.114', '115': 'faq:call.115' } as const;
+const DETAIL_LABEL_KEYS: Readonly<Record<DetailKey, string>> = {
+  documents: 'faq:detail.documents',
+  fee: 'faq:detail.fee',
+  time: 'faq:detail.time',
+  where: 'faq:detail.where',
+  online: 'faq:detail.online',
+  legal: 'faq:detail.legal',
+};
+type EmergencyNumber = keyof typeof SERVICE_KEYS;
 
 export class FaqDialog implements TextUnderstanding {
   constructor(private readonly d: FaqDialogDeps) {}
@@ -93,11 +107,11 @@ export class FaqDialog implements TextUnderstanding {
 
   private async emergency(turn: Turn, r: NluResult, locale: Locale): Promise<void> {
     const t = this.t(locale);
-    const first = (r.emergencyKind && EMERGENCY_NUMBER[r.emergencyKind as keyof typeof EMERGENCY_NUMBER]) || '113';
-    const numbers = [first, ...['113', '114', '115'].filter((n) => n !== first)];
+    const first = ((r.emergencyKind && EMERGENCY_NUMBER[r.emergencyKind as keyof typeof EMERGENCY_NUMBER]) || '113') as EmergencyNumber;
+    const numbers = [first, ...(['113', '114', '115'] as const).filter((n) => n !== first)];
     await turn.send([{
-      text: t('faq:emergency', { number: first, service: t(`faq:service.${first}`) }),
-      calls: numbers.map((n) => ({ title: t(`faq:call.${n}`), phone: n })),
+      text: t('faq:emergency', { number: first, service: t(SERVICE_KEYS[first]) }),
+      calls: numbers.map((n) => ({ title: t(CALL_KEYS[n]), phone: n })),
     }]);
   }
 
@@ -121,7 +135,7 @@ export class FaqDialog implements TextUnderstanding {
     const parts: string[] = [topic.title[locale]];
     for (const key of DETAIL_KEYS) {
       const d = topic.details[key];
-      if (d) parts.push(`• ${t(`faq:detail.${key}`)}: ${renderTopicText(d[locale], this.d.city, locale)}`);
+      if (d) parts.push(`• ${t(DETAIL_LABEL_KEYS[key])}: ${renderTopicText(d[locale], this.d.city, locale)}`);
     }
     const sources = topic.sources.map((s) => s.title).join('; ');
     if (sources) parts.push(`(${sources})`);
@@ -142,13 +156,9 @@ export class FaqDialog implements TextUnderstanding {
 
   private async smalltalk(turn: Turn, text: string, locale: Locale): Promise<void> {
     const t = this.t(locale);
-    const f = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').toLowerCase().trim();
-    const key = THANKS.test(text) || THANKS.test(f) ? 'common:thanks' : BYE.test(f) ? 'common:goodbye' : HELLO.test(f) ? 'common:hello' : 'common:hello';
-    await offer(turn, t, t(key), [
-      { title: t('common:menu.report'), payload: 'REPORT_START' },
-      { title: t('common:menu.ask'), payload: 'ASK_QUESTION' },
-      { title: t('common:menu.myReports'), payload: 'MY_REPORTS' },
-    ]);
+    const f = fold(text);
+    const key = THANKS.test(f) ? 'common:thanks' : BYE.test(f) ? 'common:goodbye' : 'common:hello';
+    await offer(turn, t, t(key), mainMenuChoices(t));
   }
 
   private async unknown(turn: Turn, locale: Locale): Promise<void> {

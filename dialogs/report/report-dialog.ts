@@ -4,8 +4,8 @@
  */
 import type { CityProfile } from '../../src/domain/city-profile';
 import type { Draft } from '../../src/domain/reports/draft';
-import type { Report } from '../../src/domain/reports/ports';
-import type { ReportService } from '../../src/domain/reports/report-service';
+import type { Report } from '../../src/domain/reports/report';
+import type { FileReport } from '../../src/app/file-report';
 import { DomainError } from '../../src/domain/shared/errors';
 import type { Locale } from '../../src/domain/shared/ids';
 import type { I18n, Translate } from '../../src/i18n';
@@ -14,7 +14,7 @@ import { isCancel } from '../text';
 import type { Choice, Outbound, Turn } from '../types';
 
 export interface ReportDialogDeps {
-  readonly reports: ReportService;
+  readonly reports: FileReport;
   readonly i18n: I18n;
   readonly city: CityProfile;
   readonly categories: ReadonlyArray<{ slug: string; title: { vi: string; en: string } }>;

@@ -49,32 +49,3 @@ export function buildTurn(context: Pick<Context, 'state' | 'setState'>, p: TurnP
     requestContactInfo: p.requestContactInfo ?? (async () => undefined),
   };
 }
-
-/** Splits text into chunks of at most `max` characters, preferring paragraph, line, sentence, then word boundaries. */
-export function splitText(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text.normalize('NFC');
-  while ([...rest].length > max) {
-    const chars = [...rest];
-    const head = chars.slice(0, max).join('');
-    let cut = -1;
-    for (const sep of ['\n\n', '\n', '. ', ' ']) {
-      const i = head.lastIndexOf(sep);
-      if (i > max * 0.5) {
-        cut = i + sep.length;
-        break;
-      }
-    }
-    if (cut <= 0) cut = head.length;
-    out.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest.length > 0) out.push(rest);
-  return out;
-}
-
-/** Shortens a button title to `max` characters with an ellipsis. */
-export function shorten(title: string, max: number): string {
-  const chars = [...title];
-  return chars.length <= max ? title : `${chars.slice(0, max - 1).join('')}…`;
-}

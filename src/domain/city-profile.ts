@@ -20,9 +20,18 @@ export const CityProfileSchema = z.object({
   portal: z.object({ national: z.string().url(), city: z.string().url() }),
   app: z.object({ name: z.string(), url: z.string().url() }),
   facts: z.record(z.string(), Text),
+  /** Agencies reports are routed to (`id` is what the API and the routing table use). */
+  agencies: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: Text })).min(1),
+  /** Hours the city gives itself to answer a report, per category slug, else `defaultHours`. */
+  sla: z.object({ defaultHours: z.number().positive(), categories: z.record(z.string(), z.number().positive()).default({}) }),
 }).passthrough();
 
 export type CityProfile = z.infer<typeof CityProfileSchema>;
+
+/** The SLA of a category in hours. */
+export function slaHours(city: Pick<CityProfile, 'sla'>, category: string): number {
+  return city.sla.categories[category] ?? city.sla.defaultHours;
+}
 
 /** Validates a parsed profile; `where` names its source in the error. */
 export function parseCityProfile(where: string, raw: unknown): CityProfile {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import sharp from 'sharp';
 import type { CityProfile } from '../domain/city-profile';
-import type { ReportsRepo } from '../domain/reports/ports';
+import type { ReportQueries } from '../app/report-queries';
 import type { InboxWorker } from '../inbox/inbox-worker';
 import type { Logger } from '../logger';
 import type { Db } from '../storage/db';
@@ -22,7 +22,7 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly db: Db;
   readonly inbox: InboxWorker;
-  readonly reports: ReportsRepo;
+  readonly queries: Pick<ReportQueries, 'publicStatus'>;
   readonly images: ImageReader;
   readonly city: CityProfile;
   readonly publicUrl: string;
@@ -30,7 +30,7 @@ export interface AppDeps {
   readonly mapTileUrl: string;
   /** Builds the platform-shaped event for a location posted from the web view. */
   readonly syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>>;
-  /** Webhook routers by channel path segment (`messenger`, `zalo`). */
+  /** Webhook routers by channel path segment (`messenger`, `zalo`); a disabled channel's answers 404. */
   readonly webhooks: Readonly<Record<string, express.Router>>;
   readonly extraRoutes?: (app: express.Express) => void;
 }
@@ -67,19 +67,10 @@ export function createApp(d: AppDeps): express.Express {
 
   app.get('/api/reports/:code', async (req, res) => {
     const code = String(req.params.code).toUpperCase();
-    const r = CODE_RE.test(code) ? await d.reports.findByCode(code) : null;
-    if (!r) return res.status(404).json({ error: 'report not found' });
     // Only what the public may see: never the resident's platform id, name or phone.
-    return res.json({
-      code: r.code,
-      status: r.status,
-      category: r.category,
-      createdAt: r.createdAt.toISOString(),
-      updatedAt: r.updatedAt.toISOString(),
-      location: { lat: r.location.lat, lng: r.location.lng },
-      address: r.address,
-      photos: r.photos.map((p) => ({ url: mediaUrl(d.publicUrl, p.key), thumbnailUrl: mediaUrl(d.publicUrl, p.thumbKey), width: p.width, height: p.height })),
-    });
+    const view = CODE_RE.test(code) ? await d.queries.publicStatus(code) : null;
+    if (!view) return res.status(404).json({ error: 'report not found' });
+    return res.json(view);
   });
 
   app.get('/media/:key', async (req, res) => {

@@ -122,7 +122,7 @@ export const messengerAckSuite: Suite = {
         '`/webhooks/messenger` from the runner process over keep-alive sockets, ' +
         `${CONCURRENCY} in flight (closed loop). Both servers run in their own child process, started the same way ` +
         '(node + ts-node transpile-only): the **baseline** is a bare express 5 route with `express.raw` + HMAC-SHA256 ' +
-        '`timingSafeEqual` + 200; the **app** is `createRuntime` wired as in `src/main.ts` on PostgreSQL, replying through the ' +
+        '`timingSafeEqual` + 200; the **app** is `createApplication` wired as in `src/main.ts` on PostgreSQL, replying through the ' +
         `fake Graph API. After ${WARMUP_REQUESTS} warm-up requests each, ${ROUNDS} rounds of ${num(MEASURED_REQUESTS)} ` +
         'requests per server, alternating which goes first. The app hands events to its per-conversation worker after the ' +
         "ack, as in production, so that work overlaps the app's measurement. 32 requests in flight from new residents is a " +

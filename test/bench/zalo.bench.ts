@@ -183,7 +183,7 @@ async function measureAck(ctx: BenchContext): Promise<AckPart> {
       'raw body + timestamp + OA secret key, built with `test/fakes/zalo-webhooks.ts`), each from a new user id with a new `msg_id`, ' +
       `POSTed to \`/webhooks/zalo\` from the runner over keep-alive sockets, ${ACK_CONCURRENCY} in flight (closed loop). The **baseline** is a ` +
       'bare express 5 route in its own child process (`hosts/bare-host.ts`): `express.raw`, `JSON.parse` for the timestamp, SHA-256, ' +
-      '`timingSafeEqual`, 200. The **app** is `createRuntime` wired as in `src/main.ts` (`hosts/app-host.ts`, PostgreSQL, the fake ' +
+      '`timingSafeEqual`, 200. The **app** is `createApplication` wired as in `src/main.ts` (`hosts/app-host.ts`, PostgreSQL, the fake ' +
       `Zalo OpenAPI for replies). ${ACK_WARMUP} warm-up requests each (the app's warm-up backlog is drained: it fits in the Zalo ` +
       `client's burst), then ${ACK_ROUNDS} rounds of ${num(ACK_MEASURED)} requests per server, alternating which goes first. The inbox ` +
       "worker handles events alongside the ack as in production (paced during the flood, as in messenger-ack), but its replies go through the Zalo client's rate limiter " +

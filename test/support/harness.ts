@@ -8,7 +8,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { parseConfig, type Config } from '../../src/config';
 import { silentLogger } from '../../src/logger';
-import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime';
+import { createApplication, type Application, type ApplicationOptions } from '../../src/main';
 import { createNlu, type Nlu } from '../../src/nlu';
 import { loadTrainingData } from '../../src/storage/content-loader';
 import { FakeGraphApi } from '../../dev/fakes/fake-graph-api';
@@ -35,7 +35,7 @@ export const TEST_ZALO = {
 } as const;
 
 export interface Harness {
-  readonly rt: Runtime;
+  readonly rt: Application;
   readonly config: Config;
   readonly graph: FakeGraphApi;
   readonly nominatim: FakeNominatim;
@@ -60,7 +60,7 @@ export function testNlu(): Nlu {
   return sharedNlu;
 }
 
-export async function createHarness(opts: { env?: Record<string, string>; runtime?: Partial<RuntimeOptions>; nlu?: boolean } = {}): Promise<Harness> {
+export async function createHarness(opts: { env?: Record<string, string>; runtime?: Partial<ApplicationOptions>; nlu?: boolean } = {}): Promise<Harness> {
   const t = await createTestDb();
   const graph = new FakeGraphApi({ accessToken: TEST_MESSENGER.accessToken, appSecret: TEST_MESSENGER.appSecret, pageId: TEST_MESSENGER.pageId, appId: TEST_MESSENGER.appId });
   await graph.start();
@@ -89,7 +89,7 @@ export async function createHarness(opts: { env?: Record<string, string>; runtim
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const rt = createRuntime({ config, db: t.db, logger: silentLogger, pollMs: 200, ...(opts.nlu ? { nlu: testNlu() } : {}), ...opts.runtime });
+  const rt = createApplication({ config, db: t.db, logger: silentLogger, pollMs: 200, ...(opts.nlu ? { nlu: testNlu() } : {}), ...opts.runtime });
   await rt.start();
   const webhooks = createMessengerWebhooks({ appSecret: TEST_MESSENGER.appSecret, pageId: TEST_MESSENGER.pageId });
   return {

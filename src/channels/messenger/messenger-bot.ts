@@ -11,14 +11,13 @@ import type { I18n } from '../../i18n';
 import type { Logger } from '../../logger';
 import type { PgSessionStore } from '../../storage/session-store';
 import { buildTurn } from '../turn';
-import { Sha256MessengerConnector } from './messenger-connector';
-import { MESSENGER_LIMITS, messengerInbound, renderForMessenger } from './messenger-turn';
+import { BotMessengerConnector } from './messenger-connector';
+import { MESSENGER_LIMITS, contextSink, messengerInbound, renderForMessenger } from './messenger-turn';
 
 export interface MessengerBotDeps {
   readonly client: MessengerClient;
   readonly appId: string;
   readonly appSecret: string;
-  readonly verifyToken: string;
   readonly sessionStore: PgSessionStore;
   readonly root: RootDialog;
   readonly residents: ResidentsRepo;
@@ -29,7 +28,7 @@ export interface MessengerBotDeps {
 }
 
 export function createMessengerBot(d: MessengerBotDeps) {
-  const connector = new Sha256MessengerConnector({ appId: d.appId, appSecret: d.appSecret, verifyToken: d.verifyToken, client: d.client });
+  const connector = new BotMessengerConnector({ appId: d.appId, appSecret: d.appSecret, client: d.client });
   const bot = new Bot({ connector: connector as never, sessionStore: d.sessionStore, sync: true });
 
   bot.onEvent((async (context: MessengerContext) => {
@@ -46,7 +45,7 @@ export function createMessengerBot(d: MessengerBotDeps) {
       resident,
       capabilities: { maxChoices: MESSENGER_LIMITS.quickReplies, nativeLocation: false, contactRequest: false },
       residents: d.residents,
-      send: (messages) => renderForMessenger(context, messages),
+      send: (messages) => renderForMessenger(contextSink(context), messages),
       locationPickerUrl: (locale) => d.pickerUrl('messenger', userId, locale),
     });
     await d.root(turn);

@@ -4,7 +4,7 @@
  */
 import type { MessengerContext } from 'bottender';
 import type { Inbound, Outbound } from '../../../dialogs/types';
-import { shorten, splitText } from '../turn';
+import { shorten, splitText } from '../../domain/shared/split-text';
 
 export const MESSENGER_LIMITS = { text: 2000, quickReplies: 13, title: 20, buttonText: 640, buttons: 3 } as const;
 
@@ -41,14 +41,29 @@ export function messengerInbound(context: MessengerContext): Inbound {
   return { kind: 'other' };
 }
 
-/** Sends dialog output through the context (RESPONSE messaging type, to `session.user.id`). */
-export async function renderForMessenger(context: MessengerContext, messages: readonly Outbound[]): Promise<void> {
+/** Where rendered Messenger messages go: the turn's context (RESPONSE), or the Send API as a push. */
+export interface MessengerSink {
+  text(text: string, quickReplies?: readonly QuickReply[]): Promise<void>;
+  buttons(text: string, buttons: readonly Record<string, unknown>[], quickReplies?: readonly QuickReply[]): Promise<void>;
+  image(url: string): Promise<void>;
+}
+
+export interface QuickReply {
+  readonly contentType: 'text';
+  readonly title: string;
+  readonly payload: string;
+}
+
+/** Renders dialog output within the Messenger limits: images, then text with quick replies or buttons. */
+export async function renderForMessenger(sink: MessengerSink, messages: readonly Outbound[]): Promise<void> {
   for (const m of messages) {
-    const quickReplies = (m.choices ?? []).slice(0, MESSENGER_LIMITS.quickReplies).map((c) => ({
+    for (const url of m.images ?? []) await sink.image(url);
+    const quickReplies: QuickReply[] = (m.choices ?? []).slice(0, MESSENGER_LIMITS.quickReplies).map((c) => ({
       contentType: 'text' as const,
       title: shorten(c.title, MESSENGER_LIMITS.title),
       payload: c.payload,
     }));
+    const qr = quickReplies.length > 0 ? quickReplies : undefined;
     const buttons: Record<string, unknown>[] = [];
     if (m.link) buttons.push({ type: 'web_url', url: m.link.url, title: shorten(m.link.title, MESSENGER_LIMITS.title), webviewHeightRatio: 'tall' });
     for (const call of m.calls ?? []) {
@@ -56,14 +71,26 @@ export async function renderForMessenger(context: MessengerContext, messages: re
     }
     if (buttons.length > 0) {
       const chunks = splitText(m.text, MESSENGER_LIMITS.buttonText);
-      for (const c of chunks.slice(0, -1)) await context.sendText(c);
-      await context.sendButtonTemplate(chunks[chunks.length - 1] ?? m.text, buttons as never, quickReplies.length ? ({ quickReplies } as never) : undefined);
+      for (const c of chunks.slice(0, -1)) await sink.text(c);
+      await sink.buttons(chunks[chunks.length - 1] ?? m.text, buttons, qr);
       continue;
     }
     const chunks = splitText(m.text, MESSENGER_LIMITS.text);
-    for (const [i, c] of chunks.entries()) {
-      const last = i === chunks.length - 1;
-      await context.sendText(c, last && quickReplies.length > 0 ? ({ quickReplies } as never) : undefined);
-    }
+    for (const [i, c] of chunks.entries()) await sink.text(c, i === chunks.length - 1 ? qr : undefined);
   }
+}
+
+/** The sink of a conversation turn: replies through the Bottender context (messaging type RESPONSE). */
+export function contextSink(context: MessengerContext): MessengerSink {
+  return {
+    text: async (text, quickReplies) => {
+      await context.sendText(text, quickReplies ? ({ quickReplies } as never) : undefined);
+    },
+    buttons: async (text, buttons, quickReplies) => {
+      await context.sendButtonTemplate(text, buttons as never, quickReplies ? ({ quickReplies } as never) : undefined);
+    },
+    image: async (url) => {
+      await context.sendImage(url);
+    },
+  };
 }

@@ -13,12 +13,11 @@ import type { PgSessionStore } from '../../storage/session-store';
 import { buildTurn } from '../turn';
 import { ZaloConnector } from './zalo-connector';
 import type { ZaloContext } from './zalo-context';
-import { ZALO_LIMITS, ZaloTemplateSupport, renderForZalo, zaloInbound } from './zalo-turn';
+import { ZALO_LIMITS } from '../../clients/zalo-oa/zalo-limits';
+import { renderForZalo, zaloInbound, type ZaloTemplateSupport } from './zalo-turn';
 
 export interface ZaloBotDeps {
   readonly client: ZaloOaClient;
-  readonly appId: string;
-  readonly oaSecretKey: string;
   readonly sessionStore: PgSessionStore;
   readonly root: RootDialog;
   readonly residents: ResidentsRepo;
@@ -27,12 +26,14 @@ export interface ZaloBotDeps {
   readonly hotline: string;
   readonly pickerUrl: (channel: 'zalo', userId: string, locale: 'vi' | 'en') => string;
   readonly requestImageUrl: string;
+  /** Shared with the resident channel: whether Zalo refused list templates. */
+  readonly support: ZaloTemplateSupport;
 }
 
 export function createZaloBot(d: ZaloBotDeps) {
-  const connector = new ZaloConnector({ client: d.client, appId: d.appId, oaSecretKey: d.oaSecretKey });
+  const connector = new ZaloConnector({ client: d.client });
   const bot = new Bot({ connector: connector as never, sessionStore: d.sessionStore, sync: true });
-  const support = new ZaloTemplateSupport();
+  const support = d.support;
 
   bot.onEvent((async (context: ZaloContext) => {
     const ev = context.event.parsed;
@@ -49,7 +50,7 @@ export function createZaloBot(d: ZaloBotDeps) {
       userId,
       input,
       resident,
-      capabilities: { maxChoices: ZALO_LIMITS.buttons, nativeLocation: true, contactRequest: true },
+      capabilities: { maxChoices: ZALO_LIMITS.listButtons, nativeLocation: true, contactRequest: true },
       residents: d.residents,
       send: (messages, locale) => renderForZalo(d.client, userId, messages, { support, chooseNumberHint: d.i18n.t(locale, 'common:chooseNumber'), logger: d.logger }),
       locationPickerUrl: (locale) => d.pickerUrl('zalo', userId, locale),

@@ -6,12 +6,12 @@
  */
 import type { Inbound, Outbound } from '../../../dialogs/types';
 import type { ZaloButton, ZaloOaClient } from '../../clients/zalo-oa';
+import { ZALO_LIMITS } from '../../clients/zalo-oa/zalo-limits';
 import { PlatformApiError } from '../../domain/shared/errors';
 import type { Logger } from '../../logger';
-import { shorten, splitText } from '../turn';
+import { shorten, splitText } from '../../domain/shared/split-text';
 import { zaloLocationOf, type ZaloWebhookEvent } from './zalo-webhook.schema';
 
-export const ZALO_LIMITS = { text: 2000, buttons: 5, elementTitle: 100, buttonTitle: 35 } as const;
 
 /** `#TOKEN` texts come from our own buttons. */
 const TOKEN_RE = /^#([A-Z_]+(?::[A-Za-z0-9_.:-]+)?)$/;
@@ -74,6 +74,7 @@ export async function renderForZalo(
   opts: { support: ZaloTemplateSupport; chooseNumberHint: string; logger: Logger },
 ): Promise<void> {
   for (const m of messages) {
+    for (const url of m.images ?? []) await client.sendImage(userId, { url });
     const buttons: ZaloButton[] = [];
     for (const c of m.choices ?? []) buttons.push({ title: shorten(c.title, ZALO_LIMITS.buttonTitle), type: 'oa.query.hide', payload: `#${c.payload}` });
     if (m.link) buttons.push({ title: shorten(m.link.title, ZALO_LIMITS.buttonTitle), type: 'oa.open.url', payload: m.link.url });
@@ -89,7 +90,7 @@ export async function renderForZalo(
       try {
         if (!fitsTitle) for (const c of chunks) await client.sendText(userId, c);
         const title = fitsTitle ? m.text : shorten(chunks[chunks.length - 1]!.split('\n')[0]!, ZALO_LIMITS.elementTitle);
-        await client.sendList(userId, { elements: [{ title }], buttons: buttons.slice(0, ZALO_LIMITS.buttons) });
+        await client.sendList(userId, { elements: [{ title }], buttons: buttons.slice(0, ZALO_LIMITS.listButtons) });
         continue;
       } catch (err) {
         if (!(err instanceof PlatformApiError) || !TEMPLATE_REFUSAL_CODES.has(err.code)) throw err;

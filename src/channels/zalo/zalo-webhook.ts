@@ -1,54 +1,61 @@
 /**
- * POST /webhooks/zalo: `X-ZEvent-Signature` checked on the raw bytes before anything is parsed or
- * stored, then the event is parsed with the wire schema, de-duplicated on msg_id and stored in the
- * inbox before the 200 (Zalo wants an answer within 2 seconds and retries for an hour).
+ * The Zalo webhook adapter: `X-ZEvent-Signature` over the raw bytes (app id + body + timestamp +
+ * OA secret key), the event parsed with the wire schema and keyed on msg_id for de-duplication.
+ * Zalo wants an answer within 2 seconds and retries for an hour.
  */
-import express, { type Request, type Response } from 'express';
-import type { Logger } from '../../logger';
-import type { InboxWorker } from '../../inbox/inbox-worker';
-import type { IngressGauge } from '../../inbox/ingress-gauge';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { WebhookAdapter } from '../webhook-router';
+import type { InboundEventInput } from '../../storage/inbox-repo';
 import { parseZaloEvent, zaloConversationKey, zaloDedupeKey } from './zalo-webhook.schema';
+import { verifyZaloSignature } from './zalo-signature';
 
-export function zaloWebhookRouter(d: { verify: (raw: string, header: string | undefined) => boolean; inbox: InboxWorker; logger: Logger; bodyLimit: string; ingress?: IngressGauge; onAccepted?: (userId: string) => void }) {
-  const r = express.Router();
-  // No handshake is documented for Zalo; answering GET does no harm and helps URL checks.
-  r.get('/', (_req, res) => {
-    res.status(200).json({ ok: true });
-  });
-  r.post('/', express.raw({ type: () => true, limit: d.bodyLimit }), async (req: Request, res: Response) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    const header = req.headers['x-zevent-signature'];
-    if (!d.verify(raw, typeof header === 'string' ? header : undefined)) {
-      d.logger.warn({ channel: 'zalo' }, 'webhook refused: bad or missing signature');
-      return res.status(401).json({ error: 'invalid or missing X-ZEvent-Signature' });
-    }
-    d.ingress?.track(res);
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return res.status(400).json({ error: 'body is not valid JSON' });
-    }
-    const parsed = parseZaloEvent(json);
-    if (!parsed.ok) {
-      d.logger.info({ eventName: parsed.eventName, error: parsed.error }, 'malformed zalo event refused');
-      return res.status(400).json({ error: parsed.error });
-    }
-    const ev = parsed.event;
-    if (ev.kind === 'unknown' || ev.kind === 'oa-echo') {
-      d.logger.debug({ eventName: ev.event_name }, 'zalo event acknowledged without handling');
-      return res.status(200).json({ ok: true });
-    }
-    const userId = zaloConversationKey(ev);
-    try {
-      const out = await d.inbox.accept([{ channel: 'zalo', dedupeKey: zaloDedupeKey(ev), conversationKey: `zalo:${userId}`, kind: ev.kind, body: json }]);
-      if (out.duplicates > 0) d.logger.info({ retry: req.headers['num_retry'] ?? req.headers['num-retry'] }, 'redelivered zalo event ignored');
-      else d.onAccepted?.(userId);
-    } catch (err) {
-      d.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'could not store zalo event');
-      return res.status(503).json({ error: 'temporarily unavailable' });
-    }
-    return res.status(200).json({ ok: true });
-  });
-  return r;
+export function zaloWebhookAdapter(o: { appId: string; oaSecretKey: string }): WebhookAdapter {
+  return {
+    channel: 'zalo',
+    signatureHeader: 'X-ZEvent-Signature',
+    ack: { ok: true },
+    // No handshake is documented for Zalo; answering GET does no harm and helps URL checks.
+    handshake: () => ({ status: 200, body: 'OK' }),
+    verify(raw: Buffer, headers: IncomingHttpHeaders) {
+      let bodyAppId: string | undefined;
+      try {
+        const parsed = JSON.parse(raw.toString('utf8')) as { app_id?: unknown };
+        bodyAppId = typeof parsed.app_id === 'string' ? parsed.app_id : undefined;
+      } catch {
+        return false;
+      }
+      // The documented examples sign with the app id; accept the body's app_id too (see README).
+      const appIds = bodyAppId && bodyAppId !== o.appId ? [o.appId, bodyAppId] : [o.appId];
+      return verifyZaloSignature({ rawBody: raw, header: headers['x-zevent-signature'], appIds, oaSecretKey: o.oaSecretKey });
+    },
+    parse(json, log) {
+      const parsed = parseZaloEvent(json);
+      if (!parsed.ok) return { ok: false, error: parsed.error };
+      const ev = parsed.event;
+      if (ev.kind === 'unknown' || ev.kind === 'oa-echo') {
+        log.debug({ eventName: ev.event_name }, 'zalo event acknowledged without handling');
+        return { ok: true, events: [] };
+      }
+      const userId = zaloConversationKey(ev);
+      return { ok: true, events: [{ channel: 'zalo', dedupeKey: zaloDedupeKey(ev), conversationKey: `zalo:${userId}`, kind: ev.kind, body: json }] };
+    },
+  };
+}
+
+/** The event a location picked in the map web view becomes: a Zalo `user_send_location`. */
+export function zaloLocationEvent(appId: string, oaId: string, userId: string, lat: number, lng: number, msgId: string, now: number): InboundEventInput {
+  return {
+    channel: 'zalo',
+    dedupeKey: msgId,
+    conversationKey: `zalo:${userId}`,
+    kind: 'location',
+    body: {
+      app_id: appId,
+      event_name: 'user_send_location',
+      timestamp: String(now),
+      sender: { id: userId },
+      recipient: { id: oaId },
+      message: { msg_id: msgId, attachments: [{ type: 'location', payload: { coordinates: { latitude: String(lat), longitude: String(lng) } } }] },
+    },
+  };
 }

@@ -1,8 +1,10 @@
 /**
  * The Messenger Send API client: `messaging-api-messenger` with the Graph API version pinned here
- * and the origin from MESSENGER_API_URL, plus bounded retries of transient failures.
+ * and the origin from MESSENGER_API_URL, bounded retries of transient failures, and every failure
+ * turned into a typed {@link PlatformApiError} (see graph-errors.ts), as the Zalo client does.
  */
 import { MessengerClient } from 'messaging-api-messenger';
+import { isTransientGraphError, toGraphError } from './graph-errors';
 
 /** Graph API version used for every call (one place to bump it). */
 export const GRAPH_API_VERSION = '24.0';
@@ -16,21 +18,10 @@ export interface MessengerClientOptions {
   readonly retryDelaysMs?: readonly number[];
 }
 
-const TRANSIENT_GRAPH_CODES = new Set([1, 2, 4, 17, 32, 341, 613]);
-
-interface AxiosLikeError {
-  config?: { __retryCount?: number } & Record<string, unknown>;
-  response?: { status?: number; data?: { error?: { code?: number } } };
-  code?: string;
-}
-
-export function isTransientGraphError(err: unknown): boolean {
-  const e = err as AxiosLikeError;
-  const status = e.response?.status;
-  const code = e.response?.data?.error?.code;
-  if (status === undefined) return true; // network failure, timeout
-  if (status >= 500) return true;
-  return code !== undefined && TRANSIENT_GRAPH_CODES.has(code);
+interface RetryConfig {
+  __retryCount?: number;
+  url?: string;
+  method?: string;
 }
 
 export function createMessengerClient(o: MessengerClientOptions): MessengerClient {
@@ -46,14 +37,20 @@ export function createMessengerClient(o: MessengerClientOptions): MessengerClien
   const delays = o.retryDelaysMs ?? [200, 1000];
   client.axios.defaults.timeout = 10_000;
   client.axios.interceptors.response.use(undefined, async (err: unknown) => {
-    const e = err as AxiosLikeError;
-    const cfg = e.config;
-    if (!cfg || !isTransientGraphError(err)) throw err;
+    const cfg = (err as { config?: RetryConfig }).config;
+    const method = methodOf(cfg);
+    if (!cfg || !isTransientGraphError(err)) throw toGraphError(err, method);
     const n = cfg.__retryCount ?? 0;
-    if (n >= delays.length) throw err;
+    if (n >= delays.length) throw toGraphError(err, method);
     cfg.__retryCount = n + 1;
     await new Promise((r) => setTimeout(r, delays[n]));
     return client.axios.request(cfg as never);
   });
   return client;
+}
+
+/** `POST me/messages` → `messages`: names the call in errors without the query (which holds the token). */
+function methodOf(cfg: RetryConfig | undefined): string {
+  const path = (cfg?.url ?? '').split('?')[0]!.replace(/^https?:\/\/[^/]+/, '').replace(/^\/v[\d.]+/, '').replace(/^\/?(me|\d+)\//, '');
+  return path || 'graph';
 }

@@ -8,7 +8,8 @@ import { PlatformApiError } from '../../domain/shared/errors';
 import { zaloLocalError } from './zalo-errors';
 import { ZaloHttp } from './zalo-http';
 import { TokenBucket } from './zalo-rate-limiter';
-import { ZALO_TEXT_MAX, normalizeZaloText, splitZaloText } from './zalo-text';
+import { normalizeText, splitText } from '../../domain/shared/split-text';
+import { ZALO_LIMITS } from './zalo-limits';
 import { ZaloTokenManager } from './zalo-token-manager';
 import type {
   ZaloButton,
@@ -26,10 +27,9 @@ import type {
  * Largest image Zalo accepts for upload (JPG/PNG "≤ 1 MB", reference §3.6). Whether Zalo means
  * 10^6 or 2^20 bytes is not documented; we take the smaller so an accepted image is never refused.
  */
-export const ZALO_IMAGE_MAX_BYTES = 1_000_000;
-/** List template caps (reference §3.5: ≤ 5 elements, ≤ 5 buttons; single source, verify on a real OA). */
-export const ZALO_LIST_MAX_ELEMENTS = 5;
-export const ZALO_LIST_MAX_BUTTONS = 5;
+export const ZALO_IMAGE_MAX_BYTES = ZALO_LIMITS.imageBytes;
+export const ZALO_LIST_MAX_ELEMENTS = ZALO_LIMITS.listElements;
+export const ZALO_LIST_MAX_BUTTONS = ZALO_LIMITS.listButtons;
 
 const IMAGE_TYPES: Readonly<Record<string, 'jpeg' | 'png'>> = { 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/png': 'png' };
 
@@ -86,7 +86,7 @@ export class ZaloOaClient {
    */
   async sendText(userId: string, text: string, opts: { quoteMessageId?: string } = {}): Promise<string[]> {
     requireId('sendText', 'userId', userId);
-    const parts = splitZaloText(text);
+    const parts = splitText(text, ZALO_LIMITS.text);
     if (parts.length === 0) throw zaloLocalError('sendText', 'local-empty-text', 'text is empty');
     const ids: string[] = [];
     for (const [i, part] of parts.entries()) {
@@ -110,7 +110,7 @@ export class ZaloOaClient {
     const message: Record<string, unknown> = {
       attachment: { type: 'template', payload: { template_type: 'media', elements: [element] } },
     };
-    if (caption !== undefined && normalizeZaloText(caption) !== '') message.text = checkedText('sendImage', caption);
+    if (caption !== undefined && normalizeText(caption) !== '') message.text = checkedText('sendImage', caption);
     return this.sendMessage('sendImage', userId, message);
   }
 
@@ -175,7 +175,7 @@ export class ZaloOaClient {
     const payload: Record<string, unknown> = { template_type: 'list', elements };
     if (list.buttons.length > 0) payload.buttons = list.buttons.map(wireButton);
     const message: Record<string, unknown> = { attachment: { type: 'template', payload } };
-    if (list.text !== undefined && normalizeZaloText(list.text) !== '') message.text = checkedText('sendList', list.text);
+    if (list.text !== undefined && normalizeText(list.text) !== '') message.text = checkedText('sendList', list.text);
     return this.sendMessage('sendList', userId, message);
   }
 
@@ -310,8 +310,8 @@ function wireDefaultAction(a: ZaloDefaultAction): Record<string, unknown> {
 }
 
 function checkedText(method: string, text: string): string {
-  const t = normalizeZaloText(text);
-  if (t.length > ZALO_TEXT_MAX) throw zaloLocalError(method, 'local-text-too-long', `text is ${t.length} characters; Zalo allows ${ZALO_TEXT_MAX}`);
+  const t = normalizeText(text);
+  if (t.length > ZALO_LIMITS.text) throw zaloLocalError(method, 'local-text-too-long', `text is ${t.length} characters; Zalo allows ${ZALO_LIMITS.text}`);
   return t;
 }
 

@@ -1,8 +1,9 @@
 /**
  * A keyword-based category suggestion, used until (and as a fallback for) the trained classifier
- * in src/domain/nlu. Matches diacritic-folded keywords; "other" when nothing fits.
+ * in src/nlu. Matches diacritic-folded keywords; "other" when nothing fits.
  */
 import type { CategorySuggester } from './ports';
+import { fold } from '../shared/text';
 
 const KEYWORDS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['street-lights', ['den duong', 'den chieu sang', 'cot den', 'bong den', 'den tat', 'den hong', 'street light', 'streetlight', 'lamp']],
@@ -20,9 +21,6 @@ const KEYWORDS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['food-safety', ['thuc pham', 've sinh an toan', 'ngo doc', 'het han', 'do an ban', 'food', 'expired', 'poisoning']],
 ];
 
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
-}
 
 export const keywordCategorySuggester: CategorySuggester = {
   suggestCategory(text: string) {

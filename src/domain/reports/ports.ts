@@ -3,6 +3,8 @@
  */
 import type { Channel, Locale } from '../shared/ids';
 import type { Draft, DraftPhoto, Place } from './draft';
+import type { Transition } from './lifecycle';
+import type { Report, ReportEvent } from './report';
 
 export interface Resident {
   readonly id: string;
@@ -32,30 +34,8 @@ export interface DraftsRepo {
   delete(residentId: string): Promise<void>;
 }
 
-export type ReportStatus = 'received' | 'in_progress' | 'resolved' | 'rejected';
-
-export interface ReportPhoto {
-  readonly key: string;
-  readonly thumbKey: string;
-  readonly width: number;
-  readonly height: number;
-}
-
-export interface Report {
-  readonly id: string;
-  readonly code: string;
-  readonly residentId: string;
-  readonly channel: Channel;
-  readonly category: string;
-  readonly description: string;
-  readonly location: { readonly lat: number; readonly lng: number };
-  readonly address: string | null;
-  readonly status: ReportStatus;
-  readonly locale: Locale;
-  readonly photos: ReportPhoto[];
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
+export type { Report, ReportPhoto, ReportEvent, ReportSource } from './report';
+export type { ReportStatus } from './lifecycle';
 
 export interface NewReport {
   readonly residentId: string;
@@ -64,14 +44,33 @@ export interface NewReport {
   readonly description: string;
   readonly place: Place;
   readonly locale: Locale;
-  readonly photos: DraftPhoto[];
+  readonly photos: readonly DraftPhoto[];
+  readonly ward: string | null;
+  readonly dueAt: Date;
+  readonly createdAt: Date;
 }
 
 export interface ReportsRepo {
-  /** Stores the report with a fresh unique code and deletes the resident's draft, atomically. */
+  /**
+   * Stores the report with a fresh unique code, its `received` history event and deletes the
+   * resident's draft, atomically.
+   */
   submit(input: NewReport): Promise<Report>;
   findByCode(code: string): Promise<Report | null>;
+  findById(id: string): Promise<Report | null>;
   listByResident(residentId: string, limit: number): Promise<Report[]>;
+  /**
+   * The one writer of report changes: sets the fields and appends the history event in one
+   * transaction, if the report is still in `transition.from` (else throws LifecycleError
+   * `lifecycle.illegal-transition`: someone else changed it first). Returns the report and the event id.
+   */
+  applyTransition(reportId: string, transition: Transition): Promise<{ report: Report; eventId: string }>;
+  history(reportId: string): Promise<ReportEvent[]>;
+  event(eventId: string): Promise<(ReportEvent & { reportId: string }) | null>;
+  /** Ids of reports resolved before `resolvedBefore` and not yet closed. */
+  resolvedBefore(resolvedBefore: Date, limit: number): Promise<string[]>;
+  /** Attaches the resident's comment to their rating. */
+  setRatingComment(reportId: string, comment: string): Promise<void>;
 }
 
 export interface ProcessedPhoto extends DraftPhoto {

@@ -1,5 +1,5 @@
 /**
- * Child process: the real app, wired as `src/main.ts` does (createRuntime, default pool size,
+ * Child process: the real app, wired as `src/main.ts` does (createApplication, default pool size,
  * default inbox poll), on a real PostgreSQL database, talking to the runner's fakes (Graph API,
  * Zalo OpenAPI, Nominatim).
  *
@@ -27,7 +27,7 @@ import { parseConfig } from '../../../src/config';
 import { createLogger } from '../../../src/logger';
 import { createNlu } from '../../../src/nlu';
 import { loadTrainingData } from '../../../src/storage/content-loader';
-import { createRuntime } from '../../../src/runtime';
+import { createApplication } from '../../../src/main';
 import { createDb } from '../../../src/storage/db';
 import { prepareHost, serveHost } from '../lib/host-side';
 import { BENCH_MESSENGER, BENCH_ZALO } from '../lib/messenger';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   // warn and above only, to stderr (the runner prefixes and shows it): errors must not go unseen.
   const logger = createLogger('warn', process.stderr);
   // As in src/main.ts: with the trained model, so typed text goes through understanding (NLU) first.
-  const rt = createRuntime({ config, db, logger, nlu: createNlu(loadTrainingData()) });
+  const rt = createApplication({ config, db, logger, nlu: createNlu(loadTrainingData()) });
   await rt.start();
   const server = http.createServer(rt.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

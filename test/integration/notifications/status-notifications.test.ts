@@ -1,5 +1,26 @@
 import sharp from 'sharp';
+import { ChangeStatus } from '../../../src/app/change-status';
+import type { ReportStatus } from '../../../src/domain/reports/lifecycle';
+import type { Actor } from '../../../src/domain/staff/actor';
+import { PgReportsRepo } from '../../../src/storage/reports-repo';
 import { createHarness, zaloTranscript, type Harness } from '../../support/harness';
+
+const OPERATOR: Actor = { kind: 'staff', id: 'op-1', role: 'operator', agencies: [], wards: [] };
+
+/**
+ * Walks a report to `to` without queueing notices (a ChangeStatus whose job sender drops them), so
+ * a test can deliver the last notice itself; returns the last event id.
+ */
+async function walkTo(h: Harness, code: string, to: ReportStatus): Promise<string> {
+  const quiet = new ChangeStatus({ reports: new PgReportsRepo(h.t.db), jobs: { send: async () => null }, city: h.rt.content.city, clock: { now: () => new Date() }, reopenDays: 14 });
+  const path: ReportStatus[] = ['assigned', 'in_progress', 'resolved'];
+  let eventId = '';
+  for (const step of path.slice(0, path.indexOf(to) + 1)) {
+    const out = await quiet.execute(code, { to: step, agency: 'hepco', note: step === 'resolved' ? 'Đã dọn cây đổ và thông đường.' : null }, OPERATOR);
+    eventId = out.eventId;
+  }
+  return eventId;
+}
 
 async function fileReport(h: Harness, channel: 'messenger' | 'zalo', userId: string): Promise<{ code: string; id: string }> {
   const img = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 9, g: 9, b: 200 } } }).jpeg().toBuffer();
@@ -48,19 +69,21 @@ describe('residents are told when their report changes status, within the platfo
   it('a status change queued durably reaches a Messenger resident inside 24 h as a normal message', async () => {
     const psid = 'psid-notify-1';
     const { code } = await fileReport(h, 'messenger', psid);
-    expect(await h.rt.notifier.changeStatus(code, 'in_progress')).toBe(true);
-    const msgs = await h.graph.waitForMessages(psid, h.graph.sentMessages(psid).length + 1, 5000);
+    const before = h.graph.sentMessages(psid).length;
+    await h.rt.useCases.changeStatus.execute(code, { to: 'assigned', agency: 'hepco' }, OPERATOR);
+    const msgs = await h.graph.waitForMessages(psid, before + 1, 5000);
     const last = msgs.at(-1)!;
     expect(last.message?.text).toContain(code);
-    expect(last.message?.text).toMatch(/Đang xử lý/);
+    expect(last.message?.text).toMatch(/Công ty CP Môi trường và Công trình đô thị Huế/);
     expect(last.messaging_type).toBe('UPDATE');
   });
 
   it('after 24 h a Messenger resident gets the update with the ACCOUNT_UPDATE tag', async () => {
     const psid = 'psid-notify-2';
-    const { id } = await fileReport(h, 'messenger', psid);
+    const { id, code } = await fileReport(h, 'messenger', psid);
+    const eventId = await walkTo(h, code, 'resolved');
     await lastInteraction(h, psid, 30);
-    expect(await h.rt.notifier.deliver(id, 'resolved')).toBe('messenger-tag');
+    expect(await h.rt.useCases.notify.deliver({ reportId: id, eventId })).toBe('messenger-tag');
     const last = h.graph.sentMessages(psid).at(-1)!;
     expect(last.messaging_type).toBe('MESSAGE_TAG');
     expect(last.tag).toBe('ACCOUNT_UPDATE');
@@ -69,25 +92,28 @@ describe('residents are told when their report changes status, within the platfo
   it('after 7 days without a ZBS template a Zalo notice waits, then goes out when the resident writes again', async () => {
     const userId = '7000000000000000001';
     const { id, code } = await fileReport(h, 'zalo', userId);
+    const eventId = await walkTo(h, code, 'resolved');
     await lastInteraction(h, userId, 8 * 24);
     const before = h.zalo.sentMessages(userId).length;
-    expect(await h.rt.notifier.deliver(id, 'resolved')).toBe('defer');
-    expect(await h.rt.notifier.deliver(id, 'resolved')).toBe('defer'); // no duplicate, no error loop
+    expect(await h.rt.useCases.notify.deliver({ reportId: id, eventId })).toBe('defer');
+    expect(await h.rt.useCases.notify.deliver({ reportId: id, eventId })).toBe('defer'); // no duplicate, no error loop
     expect(h.zalo.sentMessages(userId)).toHaveLength(before);
     await h.postZalo(h.zaloWebhooks.userSendText({ userId, text: 'alo' }));
     await h.idle();
     const texts = zaloTranscript(h.zalo, userId).slice(before).map((m) => m.text);
     expect(texts[0]).toContain(code);
-    expect(texts[0]).toMatch(/Đã xử lý xong/);
+    expect(texts[0]).toMatch(/đã được xử lý xong/);
+    expect(texts[0]).toMatch(/Đã dọn cây đổ/);
     const pending = await h.t.db.query('SELECT count(*)::int AS n FROM deferred_notifications WHERE delivered_at IS NULL');
     expect(pending.rows[0]!.n).toBe(0);
   });
 
   it('when Zalo answers -230 although our record says the window is open, the notice is parked instead of retried forever', async () => {
     const userId = '7000000000000000002';
-    const { id } = await fileReport(h, 'zalo', userId);
+    const { id, code } = await fileReport(h, 'zalo', userId);
+    const eventId = await walkTo(h, code, 'in_progress');
     h.zalo.failNext('window', 1);
-    expect(await h.rt.notifier.deliver(id, 'in_progress')).toBe('defer');
+    expect(await h.rt.useCases.notify.deliver({ reportId: id, eventId })).toBe('defer');
   });
 });
 
@@ -101,8 +127,9 @@ describe('with a ZBS status template configured', () => {
   it('a Zalo resident outside the 7-day window gets the template message by user id', async () => {
     const userId = '7000000000000000003';
     const { id, code } = await fileReport(h, 'zalo', userId);
+    const eventId = await walkTo(h, code, 'resolved');
     await lastInteraction(h, userId, 10 * 24);
-    expect(await h.rt.notifier.deliver(id, 'resolved')).toBe('zbs-template');
+    expect(await h.rt.useCases.notify.deliver({ reportId: id, eventId })).toBe('zbs-template');
     const sent = h.zalo.templateMessages(userId).at(-1)!;
     expect(JSON.stringify(sent)).toContain('tpl-status-01');
     expect(JSON.stringify(sent)).toContain(code);

@@ -10,7 +10,7 @@ import express from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
 import { verifyZaloSignature } from '../../../src/channels/zalo/zalo-signature';
-import { FAKE_SECRETS } from '../../../src/config';
+import { FAKE_SECRETS } from '../../../dev/fake-credentials';
 import { FakeZaloApi } from '../../../dev/fakes/fake-zalo-api';
 import { createZaloWebhooks } from '../../../dev/fakes/zalo-webhooks';
 import { createHarness, TEST_MESSENGER, type Harness } from '../../support/harness';
@@ -273,9 +273,8 @@ describe('the simulator on Zalo, against a stand-in receiver', () => {
     sim = express();
     mountSimulator(sim, {
       appBaseUrl: () => receiver.url,
-      graph: undefined as never, // this app simulates Zalo only; no Messenger route is exercised
+      // this app simulates Zalo only (Messenger has real credentials, or none and is disabled)
       zalo,
-      messengerWebhooks: undefined as never,
       zaloWebhooks: createZaloWebhooks(),
     });
   });
@@ -297,9 +296,12 @@ describe('the simulator on Zalo, against a stand-in receiver', () => {
     return res.body as TranscriptItem[];
   }
 
-  it('offers both channels in the page config', async () => {
+  it('offers only the simulated channel in the page config, and refuses to play the other', async () => {
     const cfg = await request(sim).get('/simulator/api/config');
-    expect(cfg.body.channels).toEqual(['messenger', 'zalo']);
+    expect(cfg.body.channels).toEqual(['zalo']);
+    const res = await request(sim).post('/simulator/api/send').send({ channel: 'messenger', userId: 'x', type: 'text', text: 'hi' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/not simulated/);
   });
 
   it('a text reaches the receiver signed; the list reply shows query buttons as choices, URL buttons as links, phone buttons as calls', async () => {

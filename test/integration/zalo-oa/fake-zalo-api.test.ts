@@ -1,4 +1,4 @@
-import { FAKE_SECRETS } from '../../../src/config';
+import { FAKE_SECRETS } from '../../../dev/fake-credentials';
 import { FakeZaloApi } from '../../../dev/fakes/fake-zalo-api';
 
 const USER = '5519028374615903382';

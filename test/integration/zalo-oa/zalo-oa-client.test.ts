@@ -1,6 +1,6 @@
 import { InMemoryTokenStore, ZaloOaClient, type TokenStore } from '../../../src/clients/zalo-oa';
 import { PlatformApiError } from '../../../src/domain/shared/errors';
-import { FAKE_SECRETS } from '../../../src/config';
+import { FAKE_SECRETS } from '../../../dev/fake-credentials';
 import { createDb, type Db } from '../../../src/storage/db';
 import { PgZaloTokenStore } from '../../../src/storage/zalo-token-repo';
 import { FakeZaloApi } from '../../../dev/fakes/fake-zalo-api';

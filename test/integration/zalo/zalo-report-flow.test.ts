@@ -100,7 +100,7 @@ describe('Zalo specifics', () => {
     expect(big.length).toBeGreaterThan(1_000_000);
     const userId = '5519028374615903009';
     h.zalo.userInteracted(userId);
-    await sendPhotoToZalo(h.rt.zaloClient, userId, big, 'Trước và sau');
+    await sendPhotoToZalo(h.rt.clients.zalo!, userId, big, 'Trước và sau');
     const upload = h.zalo.calls(/upload\/image/).at(-1)!;
     expect((upload.body as { file: { size: number } }).file.size).toBeLessThanOrEqual(1_000_000);
     expect(JSON.stringify(h.zalo.sentMessages(userId).at(-1)!.message)).toContain('attachment_id');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { signZalo, verifyZaloSignature } from '../../../../src/channels/zalo/zalo-signature';
-import { FAKE_SECRETS } from '../../../../src/config';
+import { FAKE_SECRETS } from '../../../../dev/fake-credentials';
 import { zaloWebhook } from '../../../../dev/fakes/zalo-webhooks';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures/zalo');

@@ -1,4 +1,7 @@
-import { ZALO_TEXT_MAX, splitZaloText } from '../../../../src/clients/zalo-oa/zalo-text';
+import { splitText } from '../../../src/domain/shared/split-text';
+
+const ZALO_TEXT_MAX = 2000;
+const splitZaloText = (text: string, max = ZALO_TEXT_MAX): string[] => splitText(text, max);
 
 const sentence = (i: number) => `Câu số ${i} nói về thủ tục hành chính ở phường.`; // 47 chars
 

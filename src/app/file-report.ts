@@ -1,11 +1,13 @@
 /**
- * Report use cases: the draft a resident builds in any order, and the stored reports.
+ * Filing a report: the draft a resident builds in any order (description, photos, location,
+ * category), then the stored report with its code, SLA due time and first history event.
  * Slow work (photo downloads, geocoding) happens before the draft row is locked, so locks are short.
  */
-import { DomainError } from '../shared/errors';
-import type { Channel, Locale } from '../shared/ids';
-import type { CityProfile } from '../city-profile';
-import { isValidLatLng, pointInPolygon } from '../geo/polygon';
+import { DomainError } from '../domain/shared/errors';
+import type { Channel, Locale } from '../domain/shared/ids';
+import { slaHours, type CityProfile } from '../domain/city-profile';
+import { dueAt } from '../domain/reports/lifecycle';
+import { isValidLatLng, pointInPolygon } from '../domain/geo/polygon';
 import {
   addPhotos,
   checkDescription,
@@ -13,7 +15,7 @@ import {
   isIdleExpired,
   type Draft,
   type Place,
-} from './draft';
+} from '../domain/reports/draft';
 import type {
   CategorySuggester,
   Clock,
@@ -23,9 +25,9 @@ import type {
   ProcessedPhoto,
   Report,
   ReportsRepo,
-} from './ports';
+} from '../domain/reports/ports';
 
-export interface ReportServiceDeps {
+export interface FileReportDeps {
   readonly drafts: DraftsRepo;
   readonly reports: ReportsRepo;
   readonly photos: PhotoIngest;
@@ -48,8 +50,8 @@ export interface PhotoOutcome {
   readonly gpsSuggestion: Place | null;
 }
 
-export class ReportService {
-  constructor(private readonly d: ReportServiceDeps) {}
+export class FileReport {
+  constructor(private readonly d: FileReportDeps) {}
 
   /**
    * The resident's open draft. A draft idle longer than the limit is dropped, and `expired` says so,
@@ -194,6 +196,7 @@ export class ReportService {
     if (!draft || !draft.description || draft.photos.length === 0 || !draft.location || !draft.category) {
       throw new DomainError('report.incomplete');
     }
+    const now = this.d.clock.now();
     return this.d.reports.submit({
       residentId,
       channel,
@@ -202,15 +205,10 @@ export class ReportService {
       description: draft.description,
       place: draft.location,
       photos: draft.photos,
+      ward: null,
+      createdAt: now,
+      dueAt: dueAt(now, slaHours(this.d.city, draft.category)),
     });
-  }
-
-  myReports(residentId: string, limit = 5): Promise<Report[]> {
-    return this.d.reports.listByResident(residentId, limit);
-  }
-
-  findByCode(code: string): Promise<Report | null> {
-    return this.d.reports.findByCode(code);
   }
 
   private update(residentId: string, fn: (cur: Draft | null) => Draft | null): Promise<Draft | null> {

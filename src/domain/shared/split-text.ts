@@ -1,15 +1,15 @@
 /**
- * Zalo text limits (reference §3.3): a consultation text is at most 2,000 characters. We measure in
- * UTF-16 code units (JavaScript `length`), which is never less than the number of characters, after
- * NFC normalisation (decomposed Vietnamese would otherwise count its accents twice).
+ * The one text splitter of every channel. Messenger (2,000 characters) and Zalo (2,000) both cap a
+ * message's text; we measure in UTF-16 code units (JavaScript `length`), which is never less than
+ * the number of characters, after NFC normalisation (decomposed Vietnamese would otherwise count its
+ * accents twice), so a part is within both platforms' limits whichever way they count.
  */
-export const ZALO_TEXT_MAX = 2000;
 
 /** Cuts at a paragraph, line or sentence break only if it keeps at least this share of a chunk. */
 const MIN_FILL = 0.5;
 
 /** NFC-normalises and trims. */
-export function normalizeZaloText(text: string): string {
+export function normalizeText(text: string): string {
   return text.normalize('NFC').trim();
 }
 
@@ -18,9 +18,9 @@ export function normalizeZaloText(text: string): string {
  * line breaks, sentence ends and spaces in the second half of each chunk; only a text without any
  * space is cut mid-word (never inside a surrogate pair). Returns [] for blank text.
  */
-export function splitZaloText(text: string, max = ZALO_TEXT_MAX): string[] {
+export function splitText(text: string, max: number): string[] {
   if (!(max >= 2)) throw new Error(`max must be at least 2, got ${max}`);
-  let rest = normalizeZaloText(text);
+  let rest = normalizeText(text);
   const parts: string[] = [];
   while (rest.length > max) {
     const cut = findCut(rest, max);
@@ -59,4 +59,10 @@ function lastBreak(w: string, re: RegExp, limit: number, after = false): number 
     if (pos <= limit) at = pos;
   }
   return at;
+}
+
+/** Shortens a button title to `max` characters (code points) with an ellipsis. */
+export function shorten(title: string, max: number): string {
+  const chars = [...title];
+  return chars.length <= max ? title : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -1,0 +1,30 @@
+/**
+ * Recording a photo: downloaded from a platform attachment URL (residents) or received as bytes
+ * (staff result photos), run through the photo pipeline (sniffed, pixel limit, oriented, resized,
+ * metadata stripped), stored by content key and described in the media table.
+ */
+import type { PhotoIngest, ProcessedPhoto } from '../domain/reports/ports';
+
+export interface PhotoProcessor {
+  process(bytes: Buffer): Promise<ProcessedPhoto & { contentType: string; bytes: number }>;
+}
+
+export interface MediaRepo {
+  save(photo: { key: string; thumbKey: string; contentType: string; bytes: number; width: number; height: number }): Promise<void>;
+}
+
+export class RecordPhoto implements PhotoIngest {
+  constructor(private readonly d: { download: (url: string) => Promise<Buffer>; processor: PhotoProcessor; media: MediaRepo }) {}
+
+  /** A resident's attachment. */
+  async ingest(url: string): Promise<ProcessedPhoto> {
+    return this.fromBytes(await this.d.download(url));
+  }
+
+  /** Bytes already received (an upload). */
+  async fromBytes(bytes: Buffer): Promise<ProcessedPhoto> {
+    const p = await this.d.processor.process(bytes);
+    await this.d.media.save({ key: p.key, thumbKey: p.thumbKey, contentType: p.contentType, bytes: p.bytes, width: p.width, height: p.height });
+    return { key: p.key, thumbKey: p.thumbKey, width: p.width, height: p.height, gps: p.gps };
+  }
+}

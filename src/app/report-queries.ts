@@ -1,0 +1,50 @@
+/**
+ * Reading reports: a resident's own reports, a report by its code, and the public view of a report
+ * (what anyone may see: never the resident's platform id, name or phone).
+ */
+import type { ReportsRepo } from '../domain/reports/ports';
+import type { Report, ReportEvent } from '../domain/reports/report';
+
+export interface PublicReportView {
+  readonly code: string;
+  readonly status: Report['status'];
+  readonly category: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly location: { lat: number; lng: number };
+  readonly address: string | null;
+  readonly photos: Array<{ url: string; thumbnailUrl: string; width: number; height: number }>;
+}
+
+export class ReportQueries {
+  constructor(private readonly d: { reports: ReportsRepo; mediaUrl: (key: string) => string }) {}
+
+  /** The resident's most recent reports. */
+  myReports(residentId: string, limit = 5): Promise<Report[]> {
+    return this.d.reports.listByResident(residentId, limit);
+  }
+
+  findByCode(code: string): Promise<Report | null> {
+    return this.d.reports.findByCode(code);
+  }
+
+  history(reportId: string): Promise<ReportEvent[]> {
+    return this.d.reports.history(reportId);
+  }
+
+  /** The public status of a report, or null when there is none with that code. */
+  async publicStatus(code: string): Promise<PublicReportView | null> {
+    const r = await this.d.reports.findByCode(code);
+    if (!r) return null;
+    return {
+      code: r.code,
+      status: r.status,
+      category: r.category,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+      location: { lat: r.location.lat, lng: r.location.lng },
+      address: r.address,
+      photos: r.photos.map((p) => ({ url: this.d.mediaUrl(p.key), thumbnailUrl: this.d.mediaUrl(p.thumbKey), width: p.width, height: p.height })),
+    };
+  }
+}

@@ -1,0 +1,21 @@
+/** Ports of resident notifications: the channels that push messages, and the parked notices. */
+import type { OutboundMessage } from '../messages';
+import type { Channel } from '../shared/ids';
+import type { NotificationRoute } from './window-rules';
+
+/** Sends messages to a resident outside a conversation turn (status notices, staff replies). */
+export interface ResidentChannel {
+  /** Sends by `route` (`message` or `messenger-tag`); throws PlatformApiError on refusal. */
+  send(userId: string, messages: readonly OutboundMessage[], route: Extract<NotificationRoute, { kind: 'message' | 'messenger-tag' }>): Promise<void>;
+  /** Sends an approved template (Zalo ZBS) with its parameters. */
+  sendTemplate?(userId: string, templateId: string, params: Readonly<Record<string, string>>): Promise<void>;
+}
+
+export type ResidentChannels = Partial<Record<Channel, ResidentChannel>>;
+
+/** Notices that waited for the resident to write again (closed window, no template route). */
+export interface DeferredNoticesRepo {
+  park(residentId: string, reportId: string, eventId: string, status: string): Promise<void>;
+  pending(residentId: string): Promise<Array<{ id: string; reportId: string; eventId: string }>>;
+  markDelivered(id: string): Promise<void>;
+}

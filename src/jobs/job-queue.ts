@@ -1,0 +1,92 @@
+/**
+ * Durable jobs on PostgreSQL (pg-boss): queues created with their policy, payloads validated on the
+ * way in and on the way out, idempotency keys, scheduled work. A job whose payload does not
+ * validate is dead-lettered with a log line, never retried.
+ */
+import PgBoss from 'pg-boss';
+import type { Logger } from '../logger';
+import { ALL_QUEUES, deadLetter, type QueueDef } from './queues';
+
+/** What use cases need: put a job on a queue. */
+export interface JobSender {
+  /** Validates and queues `payload`; resolves with the job id (null: a job with the same key exists). */
+  send<P>(queue: QueueDef<P>, payload: P, opts?: { startAfter?: Date }): Promise<string | null>;
+}
+
+export type JobHandler<P> = (payload: P, job: { id: string; attempt: number }) => Promise<void>;
+
+export interface JobQueueOptions {
+  readonly connectionString: string;
+  readonly logger: Logger;
+  /** How often workers poll (seconds; pg-boss's minimum is 0.5). */
+  readonly pollingIntervalSeconds?: number;
+  /** Queues to create (default: every queue of `queues.ts`). */
+  readonly queues?: readonly QueueDef<unknown>[];
+  readonly schema?: string;
+}
+
+export class JobQueue implements JobSender {
+  private readonly boss: PgBoss;
+  private readonly handlers = new Map<string, { def: QueueDef<unknown>; handler: JobHandler<unknown> }>();
+  private started = false;
+
+  constructor(private readonly o: JobQueueOptions) {
+    this.boss = new PgBoss({ connectionString: o.connectionString, max: 4, ...(o.schema ? { schema: o.schema } : {}) });
+    this.boss.on('error', (err: Error) => o.logger.warn({ err: err.message }, 'job queue error'));
+  }
+
+  /** Registers the handler of a queue (before `start`). */
+  register<P>(def: QueueDef<P>, handler: JobHandler<P>): void {
+    if (this.started) throw new Error(`register the handler of ${def.name} before the job queue starts`);
+    this.handlers.set(def.name, { def: def as QueueDef<unknown>, handler: handler as JobHandler<unknown> });
+  }
+
+  async start(): Promise<void> {
+    await this.boss.start();
+    for (const def of this.o.queues ?? ALL_QUEUES) {
+      const p = def.policy;
+      await this.boss.createQueue(def.name, {
+        name: def.name,
+        retryLimit: p.retryLimit,
+        retryDelay: p.retryDelaySeconds,
+        retryBackoff: p.backoff,
+        expireInSeconds: p.expireInSeconds,
+      });
+      if (def.cron) await this.boss.schedule(def.name, def.cron.expression, {}, { tz: def.cron.tz });
+    }
+    for (const { def, handler } of this.handlers.values()) {
+      await this.boss.work<unknown>(def.name, { pollingIntervalSeconds: this.o.pollingIntervalSeconds ?? 0.5, batchSize: 1, includeMetadata: true }, async (jobs) => {
+        for (const job of jobs) {
+          const parsed = def.payload.safeParse(job.data);
+          if (!parsed.success) {
+            const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+            this.o.logger.error({ queue: def.name, jobId: job.id, reason }, 'job payload is invalid: dead-lettered, not retried');
+            await this.boss.send(deadLetter.name, { queue: def.name, reason, data: job.data });
+            continue;
+          }
+          await handler(parsed.data, { id: job.id, attempt: (job as { retryCount?: number }).retryCount ?? 0 });
+        }
+      });
+    }
+    this.started = true;
+  }
+
+  async send<P>(def: QueueDef<P>, payload: P, opts: { startAfter?: Date } = {}): Promise<string | null> {
+    const data = def.payload.parse(payload);
+    const key = def.key(data);
+    return this.boss.send(def.name, data as object, {
+      ...(key ? { singletonKey: key } : {}),
+      ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
+    });
+  }
+
+  /** Jobs of a queue in a state (tests and the health page). */
+  async count(def: QueueDef<unknown>, state: 'created' | 'retry' | 'active' | 'completed' | 'failed' = 'created'): Promise<number> {
+    const r = await this.boss.getDb().executeSql(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = $2`, [def.name, state]);
+    return (r.rows[0] as { n: number }).n;
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
+  }
+}

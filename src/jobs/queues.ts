@@ -1,0 +1,67 @@
+/**
+ * Every durable job queue: its name, the zod schema of its payload, its retry and back-off policy,
+ * the idempotency key of a job and, for scheduled work, when it runs. Handlers are registered in
+ * `src/main.ts`; this module knows nothing of them.
+ */
+import { z } from 'zod';
+
+export interface QueuePolicy {
+  /** Attempts after the first. */
+  readonly retryLimit: number;
+  /** Seconds before the first retry (doubled each time when `backoff`). */
+  readonly retryDelaySeconds: number;
+  readonly backoff: boolean;
+  /** A job running longer than this is considered failed and retried. */
+  readonly expireInSeconds: number;
+}
+
+export interface QueueDef<P> {
+  readonly name: string;
+  readonly payload: z.ZodType<P>;
+  readonly policy: QueuePolicy;
+  /** The same key twice is one job (pg-boss singleton key); null: no deduplication. */
+  readonly key: (payload: P) => string | null;
+  /** Scheduled work: cron expression and time zone. */
+  readonly cron?: { readonly expression: string; readonly tz: string };
+}
+
+const define = <P>(q: QueueDef<P>): QueueDef<P> => q;
+
+const CITY_TZ = 'Asia/Ho_Chi_Minh';
+
+/** A resident's notice about one public change of their report (one history event). */
+export const residentNotice = define({
+  name: 'report-status-notification',
+  payload: z.object({ reportId: z.string().regex(/^\d+$/), eventId: z.string().regex(/^\d+$/) }).strict(),
+  policy: { retryLimit: 5, retryDelaySeconds: 30, backoff: true, expireInSeconds: 120 },
+  key: (p) => `event:${p.eventId}`,
+});
+export type ResidentNoticeJob = z.infer<typeof residentNotice.payload>;
+
+/** Closes reports resolved more than REOPEN_DAYS ago (hourly). */
+export const closeResolved = define({
+  name: 'close-resolved-reports',
+  payload: z.object({}).passthrough(),
+  policy: { retryLimit: 2, retryDelaySeconds: 60, backoff: true, expireInSeconds: 600 },
+  key: () => null,
+  cron: { expression: '17 * * * *', tz: CITY_TZ },
+});
+
+/** Reminds agencies of their overdue reports (every morning). */
+export const overdueReminders = define({
+  name: 'overdue-reminders',
+  payload: z.object({}).passthrough(),
+  policy: { retryLimit: 2, retryDelaySeconds: 300, backoff: true, expireInSeconds: 600 },
+  key: () => null,
+  cron: { expression: '0 7 * * *', tz: CITY_TZ },
+});
+
+/** Where jobs whose payload fails validation go, with the reason (never retried). */
+export const deadLetter = define({
+  name: 'dead-letter',
+  payload: z.object({ queue: z.string(), reason: z.string(), data: z.unknown() }).strict(),
+  policy: { retryLimit: 0, retryDelaySeconds: 0, backoff: false, expireInSeconds: 60 },
+  key: () => null,
+});
+
+export const ALL_QUEUES: readonly QueueDef<unknown>[] = [residentNotice, closeResolved, overdueReminders, deadLetter] as QueueDef<unknown>[];
