@@ -84,7 +84,7 @@ export interface FakeGraphApiOptions {
 }
 
 /** What `failNext` can make the next calls do. */
-export type FailureKind = 'rate-limit' | 'token' | 'server' | 'timeout' | 'window';
+export type FailureKind = 'rate-limit' | 'token' | 'server' | 'timeout' | 'window' | 'blocked';
 
 export interface FailNextOptions {
   /** Only calls to this versionless path (e.g. '/me/messages') consume the failure; default any Graph call. */
@@ -241,6 +241,9 @@ function failureError(kind: Exclude<FailureKind, 'timeout'>): GraphError {
       );
     case 'window':
       return windowError();
+    case 'blocked':
+      // The person blocked the Page or can no longer be reached.
+      return new GraphError(400, 551, "(#551) This person isn't available right now.", 'OAuthException', 1545041);
   }
 }
 
@@ -510,7 +513,7 @@ export class FakeGraphApi {
   /**
    * Makes the next `count` Graph calls (optionally only those on `options.path`) fail:
    * 'rate-limit' → 400 code 613; 'token' → 400 code 190; 'server' → 500 code 2;
-   * 'window' → 400 code 10 subcode 2018278; 'timeout' → the request is held `hangMs` (10 s) and then
+   * 'window' → 400 code 10 subcode 2018278; 'blocked' → 400 code 551 subcode 1545041; 'timeout' → the request is held `hangMs` (10 s) and then
    * handled normally (like a late delivery: the message does count as sent), or dropped by stop().
    */
   failNext(kind: FailureKind, count = 1, options: FailNextOptions = {}): void {

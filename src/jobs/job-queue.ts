@@ -3,6 +3,7 @@
  * way in and on the way out, idempotency keys, scheduled work. A job whose payload does not
  * validate is dead-lettered with a log line, never retried.
  */
+import crypto from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logger';
 import { ALL_QUEUES, deadLetter, type QueueDef } from './queues';
@@ -75,13 +76,14 @@ export class JobQueue implements JobSender {
     const data = def.payload.parse(payload);
     const key = def.key(data);
     return this.boss.send(def.name, data as object, {
-      ...(key ? { singletonKey: key } : {}),
+      // The idempotency key becomes the job id: a second send of the same key is not stored.
+      ...(key ? { id: keyToUuid(def.name, key), singletonKey: key } : {}),
       ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
     });
   }
 
   /** Jobs of a queue in a state (tests and the health page). */
-  async count(def: QueueDef<unknown>, state: 'created' | 'retry' | 'active' | 'completed' | 'failed' = 'created'): Promise<number> {
+  async count<P>(def: QueueDef<P>, state: 'created' | 'retry' | 'active' | 'completed' | 'failed' = 'created'): Promise<number> {
     const r = await this.boss.getDb().executeSql(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state = $2`, [def.name, state]);
     return (r.rows[0] as { n: number }).n;
   }
@@ -89,4 +91,10 @@ export class JobQueue implements JobSender {
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
   }
+}
+
+/** A stable UUID for (queue, idempotency key). */
+export function keyToUuid(queue: string, key: string): string {
+  const h = crypto.createHash('sha256').update(`${queue}\u0000${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
 }

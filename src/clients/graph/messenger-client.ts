@@ -38,19 +38,40 @@ export function createMessengerClient(o: MessengerClientOptions): MessengerClien
   client.axios.defaults.timeout = 10_000;
   client.axios.interceptors.response.use(undefined, async (err: unknown) => {
     const cfg = (err as { config?: RetryConfig }).config;
-    const method = methodOf(cfg);
-    if (!cfg || !isTransientGraphError(err)) throw toGraphError(err, method);
+    if (!cfg || !isTransientGraphError(err)) throw err;
     const n = cfg.__retryCount ?? 0;
-    if (n >= delays.length) throw toGraphError(err, method);
+    if (n >= delays.length) throw err;
     cfg.__retryCount = n + 1;
     await new Promise((r) => setTimeout(r, delays[n]));
     return client.axios.request(cfg as never);
   });
-  return client;
+  return typedErrors(client);
 }
 
-/** `POST me/messages` → `messages`: names the call in errors without the query (which holds the token). */
-function methodOf(cfg: RetryConfig | undefined): string {
-  const path = (cfg?.url ?? '').split('?')[0]!.replace(/^https?:\/\/[^/]+/, '').replace(/^\/v[\d.]+/, '').replace(/^\/?(me|\d+)\//, '');
-  return path || 'graph';
+/**
+ * Every method of the client rejects with a {@link PlatformApiError} (the library wraps axios
+ * errors in its own AxiosError, whose inspect output carries the token; it never leaves here).
+ */
+function typedErrors(client: MessengerClient): MessengerClient {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || prop === 'constructor') return value;
+      let fn = wrapped.get(prop);
+      if (!fn) {
+        const method = typeof prop === 'string' ? prop : 'graph';
+        fn = (...args: unknown[]) => {
+          try {
+            const out: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+            return out instanceof Promise ? out.catch((err: unknown) => Promise.reject(toGraphError(err, method))) : out;
+          } catch (err) {
+            throw toGraphError(err, method);
+          }
+        };
+        wrapped.set(prop, fn);
+      }
+      return fn;
+    },
+  });
 }

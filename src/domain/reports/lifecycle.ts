@@ -260,6 +260,8 @@ export function decideTransition(
       return done({ agency }, true);
     }
     case 'in_progress': {
+      if (from !== 'resolved' && actor.kind === 'resident') throw new LifecycleError('lifecycle.forbidden', 'a resident only reopens a resolved report');
+      if (from === 'resolved' && isStaffActor(actor) && actor.role === 'agency') throw new LifecycleError('lifecycle.forbidden', 'the IOC or the resident reopens a resolved report, not the agency');
       if (from === 'resolved') {
         if (actor.kind === 'resident' && !withinReopenWindow(report, policy)) {
           throw new LifecycleError('lifecycle.reopen-window-passed', `report ${report.code} was resolved more than ${policy.reopenDays} days ago`);

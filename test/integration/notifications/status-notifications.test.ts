@@ -1,8 +1,8 @@
-import sharp from 'sharp';
 import { ChangeStatus } from '../../../src/app/change-status';
 import type { ReportStatus } from '../../../src/domain/reports/lifecycle';
 import type { Actor } from '../../../src/domain/staff/actor';
 import { PgReportsRepo } from '../../../src/storage/reports-repo';
+import { fileReport } from '../../support/file-report';
 import { createHarness, zaloTranscript, type Harness } from '../../support/harness';
 
 const OPERATOR: Actor = { kind: 'staff', id: 'op-1', role: 'operator', agencies: [], wards: [] };
@@ -20,39 +20,6 @@ async function walkTo(h: Harness, code: string, to: ReportStatus): Promise<strin
     eventId = out.eventId;
   }
   return eventId;
-}
-
-async function fileReport(h: Harness, channel: 'messenger' | 'zalo', userId: string): Promise<{ code: string; id: string }> {
-  const img = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 9, g: 9, b: 200 } } }).jpeg().toBuffer();
-  if (channel === 'messenger') {
-    const url = h.graph.hostFile(img, 'image/jpeg');
-    for (const req of [
-      h.webhooks.postback({ psid: userId, payload: 'REPORT_START' }),
-      h.webhooks.text({ psid: userId, text: 'Cây đổ chắn ngang đường Lê Lợi' }),
-      h.webhooks.image({ psid: userId, urls: [url] }),
-      h.webhooks.location({ psid: userId, lat: 16.4665, lng: 107.5905 }),
-      h.webhooks.quickReply({ psid: userId, text: 'Cây', payload: 'CATEGORY:trees' }),
-      h.webhooks.quickReply({ psid: userId, text: 'Gửi', payload: 'REPORT_CONFIRM' }),
-    ]) {
-      await h.postMessenger(req);
-      await h.idle();
-    }
-  } else {
-    const url = h.zalo.hostFile(img, 'image/jpeg');
-    for (const req of [
-      h.zaloWebhooks.userSendText({ userId, text: '#REPORT_START' }),
-      h.zaloWebhooks.userSendImage({ userId, imageUrls: [url], text: 'Cây đổ chắn ngang đường Lê Lợi' }),
-      h.zaloWebhooks.userSendLocation({ userId, lat: '16.4665', lng: '107.5905' }),
-      h.zaloWebhooks.userSendText({ userId, text: '#CATEGORY:trees' }),
-      h.zaloWebhooks.userSendText({ userId, text: '#REPORT_CONFIRM' }),
-    ]) {
-      await h.postZalo(req);
-      await h.idle();
-    }
-  }
-  const r = await h.t.db.query<{ code: string; id: string }>(
-    'SELECT r.code, r.id FROM reports r JOIN residents x ON x.id = r.resident_id WHERE x.platform_user_id = $1 ORDER BY r.id DESC LIMIT 1', [userId]);
-  return { code: r.rows[0]!.code, id: String(r.rows[0]!.id) };
 }
 
 async function lastInteraction(h: Harness, userId: string, hoursAgo: number) {
@@ -133,5 +100,57 @@ describe('with a ZBS status template configured', () => {
     const sent = h.zalo.templateMessages(userId).at(-1)!;
     expect(JSON.stringify(sent)).toContain('tpl-status-01');
     expect(JSON.stringify(sent)).toContain(code);
+  });
+});
+
+describe('Messenger failures through the notification job use the same typed contract as Zalo', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(async () => h.close());
+
+  async function resolvedReport(psid: string) {
+    const { id, code } = await fileReport(h, 'messenger', psid);
+    const eventId = await walkTo(h, code, 'resolved');
+    return { id, code, eventId };
+  }
+
+  it('a closed 24-hour window (code 10 / 2018278) falls back to the ACCOUNT_UPDATE tag', async () => {
+    const psid = 'psid-fail-window';
+    const { id, eventId } = await resolvedReport(psid);
+    h.graph.failNext('window', 1);
+    expect(await h.rt.useCases.notify.deliver({ reportId: id, eventId })).toBe('messenger-tag');
+    const last = h.graph.sentMessages(psid).at(-1)!;
+    expect(last.tag).toBe('ACCOUNT_UPDATE');
+  });
+
+  it('a resident who blocked the Page (551) gets the notice parked, not an error loop', async () => {
+    const psid = 'psid-fail-blocked';
+    const { id, eventId } = await resolvedReport(psid);
+    h.graph.failNext('blocked', 1);
+    expect(await h.rt.useCases.notify.deliver({ reportId: id, eventId })).toBe('defer');
+    const parked = await h.t.db.query('SELECT count(*)::int AS n FROM deferred_notifications WHERE event_id = $1 AND delivered_at IS NULL', [eventId]);
+    expect(parked.rows[0]!.n).toBe(1);
+  });
+
+  it('an invalid Page token (190) is thrown as a token outcome so the job retries later', async () => {
+    const psid = 'psid-fail-token';
+    const { id, eventId } = await resolvedReport(psid);
+    h.graph.failNext('token', 1);
+    await expect(h.rt.useCases.notify.deliver({ reportId: id, eventId })).rejects.toMatchObject({ name: 'PlatformApiError', platform: 'messenger', action: 'refresh', retryable: true });
+  });
+
+  it('rate limits and server errors are retried by the client, then thrown as retryable for the job', async () => {
+    const psid = 'psid-fail-rate';
+    const { id, eventId } = await resolvedReport(psid);
+    h.graph.failNext('rate-limit', 1);
+    expect(await h.rt.useCases.notify.deliver({ reportId: id, eventId })).toBe('message');
+    h.graph.failNext('server', 5);
+    await expect(h.rt.useCases.notify.deliver({ reportId: id, eventId })).rejects.toMatchObject({ platform: 'messenger', action: 'retry', retryable: true });
+    // The message text never carries the token.
+    h.graph.failNext('token', 1);
+    const err = await h.rt.useCases.notify.deliver({ reportId: id, eventId }).catch((e: unknown) => e as Error);
+    expect(String((err as Error).message)).not.toContain('test-page-token');
   });
 });
