@@ -14,7 +14,7 @@ import { PAGE_PREFIX, choiceByNumber, offer, showPage } from './choices';
 import { ReportDialog, REPORT_PAYLOADS, type ReportDialogDeps } from './report/report-dialog';
 import { mainMenuChoices } from './menu';
 import { isCancel, isMyReports, isReportStart, languageCommand } from './text';
-import type { Choice, Outbound, Turn } from './types';
+import type { Outbound, Turn } from './types';
 
 /** What free text is about (see src/domain/nlu); optional so the report flow works without it. */
 export interface TextUnderstanding {

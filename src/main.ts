@@ -309,7 +309,7 @@ function loadDevTools(): DevToolsModule {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- development only, loaded on demand
     return require(file) as DevToolsModule;
   } catch (err) {
-    throw new Error(`The simulator needs the development tools in dev/ (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); run it with npm start from a checkout, or set SIMULATOR=off`);
+    throw new Error(`The simulator needs the development tools in dev/ (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); run it with npm start from a checkout, or set SIMULATOR=off`, { cause: err });
   }
 }
 

@@ -120,7 +120,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- express needs the 4-argument signature
+  // express recognises an error handler by its four parameters.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.too.large') return res.status(413).json({ error: 'request body too large' });

@@ -99,6 +99,6 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err: unknown) {
-    throw new Error(`${file}: cannot read JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`${file}: cannot read JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
 }

@@ -42,7 +42,7 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
           applied.push(m.name);
         } catch (err) {
           await c.query('ROLLBACK');
-          throw new Error(`migration ${m.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+          throw new Error(`migration ${m.name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
       }
     } finally {

@@ -9,7 +9,7 @@ import { cpuDelta, processCpuMs, selfCpuMs, type CpuReading } from './lib/cpu';
 import { startHost } from './lib/host';
 import { keepAliveAgent, post } from './lib/http-load';
 import { benchWebhooks, prepared, startFakes } from './lib/messenger';
-import { PACE_TEXT, residentsDriver, type TurnSample, type TurnTiming } from './lib/pace';
+import { PACE_TEXT, residentsDriver, type TurnTiming } from './lib/pace';
 import { mb, ms, num, summarise, type Summary } from './lib/stats';
 import type { Suite, SuiteReport } from './lib/suite';
 

@@ -106,9 +106,7 @@ async function main(): Promise<void> {
         fullGc();
         const memBefore = memory();
         let t0 = performance.now();
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- timed on purpose
         const mod = require('../../../src/nlu') as typeof import('../../../src/nlu');
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- timed on purpose
         const content = require('../../../src/storage/content-loader') as typeof import('../../../src/storage/content-loader');
         const moduleLoadMs = performance.now() - t0;
 

