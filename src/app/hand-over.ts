@@ -2,12 +2,9 @@
  * A resident asks for a person: the request is recorded for staff (the console's hand-over queue;
  * on Zalo the only way staff learn of it) and, on Messenger, the thread is passed to the Page Inbox.
  */
+import type { HandoversRepo } from '../domain/reports/ports';
 import type { Channel } from '../domain/shared/ids';
 import type { Logger } from '../logger';
-
-export interface HandoversRepo {
-  open(residentId: string, channel: Channel, reason: string): Promise<string>;
-}
 
 /** Per-channel side of a hand-over (Messenger: pass thread control to the Page Inbox). */
 export type PassToPeople = Partial<Record<Channel, (userId: string) => Promise<void>>>;

@@ -3,15 +3,7 @@
  * (staff result photos), run through the photo pipeline (sniffed, pixel limit, oriented, resized,
  * metadata stripped), stored by content key and described in the media table.
  */
-import type { PhotoIngest, ProcessedPhoto } from '../domain/reports/ports';
-
-export interface PhotoProcessor {
-  process(bytes: Buffer): Promise<ProcessedPhoto & { contentType: string; bytes: number }>;
-}
-
-export interface MediaRepo {
-  save(photo: { key: string; thumbKey: string; contentType: string; bytes: number; width: number; height: number }): Promise<void>;
-}
+import type { MediaRepo, PhotoIngest, PhotoProcessor, ProcessedPhoto } from '../domain/reports/ports';
 
 export class RecordPhoto implements PhotoIngest {
   constructor(private readonly d: { download: (url: string) => Promise<Buffer>; processor: PhotoProcessor; media: MediaRepo }) {}

@@ -1,4 +1,4 @@
-import type { HandoversRepo } from '../app/hand-over';
+import type { HandoversRepo } from '../domain/reports/ports';
 import type { Channel } from '../domain/shared/ids';
 import type { Queryable } from './db';
 

@@ -1,4 +1,4 @@
-import type { MediaRepo } from '../app/record-photo';
+import type { MediaRepo } from '../domain/reports/ports';
 import type { Queryable } from './db';
 
 /** Processed photos: content-addressed files under DATA_DIR/media, described here. */

@@ -102,3 +102,18 @@ export interface CategorySuggester {
 export interface Clock {
   now(): Date;
 }
+
+/** The photo pipeline: sniffs, checks the pixel limit, orients, resizes, strips metadata, stores. */
+export interface PhotoProcessor {
+  process(bytes: Buffer): Promise<ProcessedPhoto & { contentType: string; bytes: number }>;
+}
+
+/** Describes stored photos so an id (the content key) is enough to attach one to a report. */
+export interface MediaRepo {
+  save(photo: { key: string; thumbKey: string; contentType: string; bytes: number; width: number; height: number }): Promise<void>;
+}
+
+/** Conversations a resident asked to hand to a person. */
+export interface HandoversRepo {
+  open(residentId: string, channel: Channel, reason: string): Promise<string>;
+}
