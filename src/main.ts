@@ -35,12 +35,14 @@ import { createMessengerClient } from './clients/graph/messenger-client';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { DevToolsModule } from './dev-tools';
+import type { OutboundMessage } from './domain/messages';
 import type { ResidentChannels } from './domain/notifications/ports';
 import type { CategorySuggester, Clock, Geocoder } from './domain/reports/ports';
 import { keywordCategorySuggester } from './domain/reports/keyword-suggester';
 import type { Channel } from './domain/shared/ids';
 import { createI18n, type I18n } from './i18n';
 import { InboxWorker, type EventHandler } from './inbox/inbox-worker';
+import { OutboxDelivery, type ReplySender } from './inbox/outbox-delivery';
 import { IngressGauge } from './inbox/ingress-gauge';
 import { JobQueue } from './jobs/job-queue';
 import { closeResolved, overdueReminders, residentNotice } from './jobs/queues';
@@ -51,12 +53,13 @@ import { createApp, mediaUrl } from './server/app';
 import { WebviewTokens } from './server/webview-token';
 import { loadContent, type Content } from './storage/content-loader';
 import { PgContactsRepo } from './storage/contacts-repo';
-import { createDb, type Db } from './storage/db';
+import { createDb, guardClientErrors, type Db } from './storage/db';
 import { PgDeferredNoticesRepo } from './storage/deferred-notices-repo';
 import { PgDraftsRepo } from './storage/drafts-repo';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './storage/embedded-postgres';
 import { PgHandoversRepo } from './storage/handovers-repo';
-import { PgInboxRepo, type InboundEventInput } from './storage/inbox-repo';
+import { PgInboxRepo, type InboundEventInput, type InboundEventRow } from './storage/inbox-repo';
+import { PgOutboxRepo } from './storage/outbox-repo';
 import { PgMediaRepo } from './storage/media-repo';
 import { migrate } from './storage/migrate';
 import { PgReportsRepo } from './storage/reports-repo';
@@ -136,7 +139,8 @@ export function createApplication(o: ApplicationOptions): Application {
         appId: config.zalo.appId,
         appSecret: config.zalo.appSecret,
         oaId: config.zalo.oaId,
-        tokenStore: new PgZaloTokenStore(db),
+        // A refreshed token pair must stand whatever a turn does (refresh tokens are single-use).
+        tokenStore: new PgZaloTokenStore(db.independent),
         initialRefreshToken: config.zalo.refreshToken,
         initialAccessToken: config.zalo.accessToken,
         apiUrl: config.zalo.apiUrl,
@@ -230,11 +234,36 @@ export function createApplication(o: ApplicationOptions): Application {
     syntheticLocation.zalo = (userId, lat, lng) => zaloLocationEvent(settings.appId, settings.oaId, userId, lat, lng, `webview-${crypto.randomUUID()}`, Date.now());
   }
 
-  // The inbox and the HTTP app
+  // The inbox: turns in one transaction each, their replies recorded and sent after the commit.
   const lockPool = new Pool({ connectionString: connectionStringOf(db), max: 30 });
-  lockPool.on('error', () => undefined);
+  guardClientErrors(lockPool, (err) => logger.warn({ err: err.message }, 'inbox database connection lost'));
   const ingress = new IngressGauge();
-  const inbox = new InboxWorker({ inbox: new PgInboxRepo(db), lockPool, handlers, logger, pollMs: o.pollMs, ingress });
+  const outbox = new PgOutboxRepo(db);
+  const replySenders: Record<string, ReplySender> = {};
+  for (const [channel, resident] of Object.entries(residentChannels)) {
+    replySenders[channel] = async (userId, op) => {
+      if (op.kind === 'messages') return resident.send(userId, op.messages as OutboundMessage[], { kind: 'response' }, op.locale);
+      if (channel === 'zalo' && zaloClient) await zaloClient.sendRequestUserInfo(userId, { title: op.title, subtitle: op.subtitle, imageUrl: `${publicUrl}/static/contact-banner.png` });
+    };
+  }
+  const apologise = async (ev: InboundEventRow) => {
+    const [channel, userId] = splitConversationKey(ev.conversationKey);
+    const send = residentChannels[channel as Channel];
+    if (!send || !userId) return;
+    const locale = (await residents.find(channel as Channel, userId))?.locale ?? 'vi';
+    await send.send(userId, [{ text: i18n.t(locale, 'common:error', { hotline: city.hotline }) }], { kind: 'response' }, locale);
+  };
+  const inbox = new InboxWorker({
+    inbox: new PgInboxRepo(db),
+    lockPool,
+    handlers,
+    outbox,
+    delivery: new OutboxDelivery({ outbox, senders: replySenders, logger }),
+    onGiveUp: apologise,
+    logger,
+    pollMs: o.pollMs,
+    ingress,
+  });
   const webhook = (adapter: Parameters<typeof webhookRouter>[0]['adapter'] | null) =>
     adapter ? webhookRouter({ adapter, inbox, logger, bodyLimit: config.webhookBodyLimit, ingress }) : disabledWebhook();
   const app = createApp({
@@ -281,6 +310,12 @@ export function createApplication(o: ApplicationOptions): Application {
 /** Secret of the map web view's tokens, derived from the enabled channels' secrets. */
 function webviewSecret(config: Config): string {
   return crypto.createHash('sha256').update(`webview:${config.messenger?.appSecret ?? ''}:${config.zalo?.oaSecretKey ?? ''}`).digest('hex');
+}
+
+/** `messenger:<psid>` → ['messenger', '<psid>']. */
+function splitConversationKey(key: string): [string, string] {
+  const i = key.indexOf(':');
+  return i < 0 ? [key, ''] : [key.slice(0, i), key.slice(i + 1)];
 }
 
 function connectionStringOf(db: Db): string {

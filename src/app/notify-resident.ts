@@ -62,14 +62,14 @@ export class NotifyResident {
     const messages = this.compose(report, event, resident.locale);
     let route = chooseNotificationRoute(resident.channel, resident.lastInteractionAt, this.d.clock.now(), this.d.windows);
     try {
-      await this.send(route, channel, resident.platformUserId, messages, report, event, resident.id);
+      await this.send(route, channel, resident.platformUserId, messages, report, event, resident.id, resident.locale);
     } catch (err) {
       if (!(err instanceof PlatformApiError)) throw err;
       if (err.action === 'window-closed') {
         // Our record of the last interaction was stale: take the route for a closed window.
         route = routeAfterWindowClosed(resident.channel, this.d.windows);
         try {
-          await this.send(route, channel, resident.platformUserId, messages, report, event, resident.id);
+          await this.send(route, channel, resident.platformUserId, messages, report, event, resident.id, resident.locale);
         } catch (err2) {
           if (!(err2 instanceof PlatformApiError) || err2.retryable) throw err2;
           route = { kind: 'defer' };
@@ -133,11 +133,12 @@ export class NotifyResident {
     report: Report,
     event: ReportEvent,
     residentId: string,
+    locale: Locale,
   ): Promise<void> {
     switch (route.kind) {
       case 'message':
       case 'messenger-tag':
-        return channel.send(userId, messages, route);
+        return channel.send(userId, messages, route, locale);
       case 'zbs-template':
         if (!channel.sendTemplate) throw new PlatformApiError({ platform: 'zalo', method: 'template', code: 'no-template', action: 'give-up', message: 'this channel has no templates' });
         return channel.sendTemplate(userId, route.templateId, { ma_phan_anh: report.code, trang_thai: this.d.i18n.t('vi', STATUS_LABEL_KEYS[event.to]) });

@@ -3,12 +3,21 @@
  * each event once. In-process, a promise chain per conversation serialises turns; across
  * processes, a session-level advisory lock per conversation does (released by PostgreSQL if the
  * process dies, so a restart picks up what was left pending).
+ *
+ * Each turn runs in one transaction on the lock's connection: its state changes, the replies it
+ * recorded (outbox) and its "done" mark commit together, and the replies are sent after the
+ * commit. A turn that fails rolls back and is retried with back-off; after the last attempt the
+ * resident gets an apology and the event is parked as failed.
  */
 import { performance } from 'node:perf_hooks';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from '../logger';
+import { runInTransaction } from '../storage/db';
+import type { PgOutboxRepo } from '../storage/outbox-repo';
 import { GroupInsert } from './group-insert';
 import type { IngressGauge } from './ingress-gauge';
+import type { OutboxDelivery } from './outbox-delivery';
+import { runTurn } from './turn-context';
 import type { InboundEventInput, InboundEventRow, PgInboxRepo } from '../storage/inbox-repo';
 
 /** How often, and how soon, a conversation locked by another process is tried again. */
@@ -17,11 +26,19 @@ const BUSY_RETRY_MS = 100;
 
 export type EventHandler = (event: InboundEventRow) => Promise<void>;
 
+/** Back-off before the second, third… attempt of a failed turn. */
+export const RETRY_BACKOFF_MS: readonly number[] = [1_000, 5_000, 30_000];
+
 export interface InboxWorkerOptions {
   readonly inbox: PgInboxRepo;
   /** A pool used only for advisory locks (each draining conversation holds one connection). */
   readonly lockPool: Pool;
   readonly handlers: Readonly<Record<string, EventHandler>>;
+  /** Replies recorded by turns, and their delivery after the commit (required when turns reply). */
+  readonly outbox?: PgOutboxRepo;
+  readonly delivery?: OutboxDelivery;
+  /** Called once when an event is given up after its last attempt (apologise to the resident). */
+  readonly onGiveUp?: (event: InboundEventRow, error: string) => Promise<void>;
   readonly logger: Logger;
   /** How often to look for events left pending (crash recovery, other processes). */
   readonly pollMs?: number;
@@ -62,7 +79,7 @@ export class InboxWorker {
   private readonly busyTries = new Map<string, number>();
 
   constructor(private readonly o: InboxWorkerOptions) {
-    this.maxAttempts = o.maxAttempts ?? 3;
+    this.maxAttempts = o.maxAttempts ?? RETRY_BACKOFF_MS.length + 1;
     this.batchSize = o.batchSize ?? 10;
     this.concurrency = Math.max(1, o.concurrency ?? o.lockPool.options.max ?? 10);
     this.concurrencyWhileBusy = Math.max(1, Math.min(this.concurrency, o.concurrencyWhileBusy ?? 1));
@@ -204,38 +221,91 @@ export class InboxWorker {
   private async handleBatch(conversationKey: string): Promise<'done' | 'more' | 'busy' | 'retry-later'> {
     const client = await this.o.lockPool.connect();
     let locked = false;
+    let broken = false;
     try {
       const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 42)) AS ok', [conversationKey]);
       locked = r.rows[0]?.ok === true;
       if (!locked) return 'busy'; // another process is draining this conversation
+      // Replies a turn recorded but did not send (the process died after the commit) go first.
+      if ((await this.deliver(conversationKey)) === 'retry-later') return 'retry-later';
       // Read after the lock is held (a fresh snapshot), so events another process finished are not seen as pending.
       const batch = await this.o.inbox.pending(conversationKey, this.batchSize, client);
       for (const ev of batch) {
         if (this.stopped) return 'done';
-        const handler = this.o.handlers[ev.channel];
-        if (!handler) {
-          await this.o.inbox.markFailed(ev.id, `no handler for channel ${ev.channel}`, 1);
-          continue;
+        // Order: a failed event waits out its back-off before any later event of this resident.
+        if (ev.nextAttemptAt && ev.nextAttemptAt.getTime() > Date.now()) return 'retry-later';
+        const outcome = await this.handleOne(client, ev);
+        if (outcome === 'connection-lost') {
+          broken = true;
+          return 'retry-later';
         }
-        try {
-          await handler(ev);
-        } catch (err) {
-          const outcome = await this.o.inbox.markFailed(ev.id, errMessage(err), this.maxAttempts);
-          this.o.logger.error({ err: errMessage(err), eventId: ev.id, outcome }, 'event handling failed');
-          // Keep order: a failed event is retried (next poll) before any later one of this resident.
-          if (outcome === 'retry') return 'retry-later';
-          continue;
-        }
-        // Through the app's pool, not the lock connection: if that connection dies the lock is gone
-        // anyway, and the finished turn must still be recorded as done (never run twice).
-        await this.o.inbox.markDone(ev.id);
+        if (outcome === 'retry-later') return 'retry-later';
+        if ((await this.deliver(conversationKey)) === 'retry-later') return 'retry-later';
       }
       return batch.length === this.batchSize ? 'more' : 'done';
+    } catch (err) {
+      // The lock connection itself failed (server restart, terminated backend): the events stay
+      // pending and the recovery poll tries again on a new connection.
+      broken = true;
+      this.o.logger.warn({ err: errMessage(err) }, 'inbox drain interrupted; will retry');
+      return 'retry-later';
     } finally {
-      if (locked) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 42))', [conversationKey]).catch(() => undefined);
-      client.release();
+      if (locked && !broken) await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 42))', [conversationKey]).catch(() => undefined);
+      // A broken connection is destroyed (its session, and so the lock, ends with it).
+      client.release(broken);
     }
   }
+
+  private deliver(conversationKey: string): Promise<'done' | 'retry-later'> {
+    return this.o.delivery ? this.o.delivery.deliver(conversationKey) : Promise.resolve('done');
+  }
+
+  /** One turn in one transaction: state changes, recorded replies and the done mark commit together. */
+  private async handleOne(client: PoolClient, ev: InboundEventRow): Promise<'done' | 'retry-later' | 'connection-lost'> {
+    const handler = this.o.handlers[ev.channel];
+    if (!handler) {
+      await this.o.inbox.markFailed(ev.id, `no handler for channel ${ev.channel}`, 1);
+      return 'done';
+    }
+    try {
+      await runInTransaction(client, async () => {
+        const turn = await runTurn(() => handler(ev));
+        if (turn.failure !== undefined) throw turn.failure;
+        if (turn.output.length > 0) {
+          if (!this.o.outbox) throw new Error('the inbox worker needs an outbox for turns that reply');
+          await this.o.outbox.record(ev.id, ev.conversationKey, turn.output);
+        }
+        await this.o.inbox.markDone(ev.id);
+      });
+      return 'done';
+    } catch (err) {
+      const message = errMessage(err);
+      const lost = isConnectionError(err);
+      const backoff = RETRY_BACKOFF_MS[Math.min(ev.attempts, RETRY_BACKOFF_MS.length - 1)] ?? 1_000;
+      let outcome: 'retry' | 'failed';
+      try {
+        outcome = await this.o.inbox.markFailed(ev.id, message, this.maxAttempts, backoff);
+      } catch (err2) {
+        // The database is gone: the event stays pending as it was and is tried again later.
+        this.o.logger.error({ err: errMessage(err2), eventId: ev.id }, 'could not record a failed turn');
+        return 'connection-lost';
+      }
+      if (outcome === 'failed') {
+        this.o.logger.error({ err: message, eventId: ev.id, attempts: ev.attempts + 1 }, 'event given up after its last attempt');
+        await this.o.onGiveUp?.(ev, message).catch((e: unknown) => this.o.logger.warn({ err: errMessage(e) }, 'could not apologise for a failed turn'));
+        return lost ? 'connection-lost' : 'done';
+      }
+      this.o.logger.warn({ err: message, eventId: ev.id, attempt: ev.attempts + 1, retryInMs: backoff }, 'turn failed; will retry');
+      return lost ? 'connection-lost' : 'retry-later';
+    }
+  }
+}
+
+/** A failure of the connection itself (not of a statement): the client must be thrown away. */
+function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '57P01' || e?.code === '57P02' || e?.code === '57P03' || e?.code === '08006' || e?.code === '08003' ||
+    /Connection terminated|connection not open|Client has encountered a connection error|ECONNRESET/i.test(String(e?.message ?? ''));
 }
 
 function errMessage(err: unknown): string {

@@ -20,6 +20,8 @@ export interface InboundEventRow {
   readonly body: unknown;
   readonly attempts: number;
   readonly receivedAt: Date;
+  /** A failed event waits for its back-off before it is tried again. */
+  readonly nextAttemptAt: Date | null;
 }
 
 export class PgInboxRepo {
@@ -54,8 +56,8 @@ export class PgInboxRepo {
 
   /** The conversation's oldest pending events, in arrival order. */
   async pending(conversationKey: string, limit: number, db: Queryable = this.db): Promise<InboundEventRow[]> {
-    const r = await db.query<{ id: string; channel: string; conversation_key: string; kind: string; body: unknown; attempts: number; received_at: Date }>(
-      `SELECT id, channel, conversation_key, kind, body, attempts, received_at FROM inbound_events
+    const r = await db.query<{ id: string; channel: string; conversation_key: string; kind: string; body: unknown; attempts: number; received_at: Date; next_attempt_at: Date | null }>(
+      `SELECT id, channel, conversation_key, kind, body, attempts, received_at, next_attempt_at FROM inbound_events
        WHERE conversation_key = $1 AND status = 'pending' ORDER BY id LIMIT $2`,
       [conversationKey, limit],
     );
@@ -67,6 +69,7 @@ export class PgInboxRepo {
       body: row.body,
       attempts: row.attempts,
       receivedAt: row.received_at,
+      nextAttemptAt: row.next_attempt_at,
     }));
   }
 
@@ -74,26 +77,44 @@ export class PgInboxRepo {
     await db.query("UPDATE inbound_events SET status = 'done', handled_at = now() WHERE id = $1", [id]);
   }
 
-  /** Records a failed attempt; after `maxAttempts` the event is parked as 'failed' so the queue moves on. */
-  async markFailed(id: string, error: string, maxAttempts: number, db: Queryable = this.db): Promise<'retry' | 'failed'> {
+  /**
+   * Records a failed attempt: the event waits `backoffMs` before the next one; after `maxAttempts`
+   * it is parked as 'failed' so the resident's later events move on.
+   */
+  async markFailed(id: string, error: string, maxAttempts: number, backoffMs = 0, db: Queryable = this.db): Promise<'retry' | 'failed'> {
     const r = await db.query<{ status: string }>(
       `UPDATE inbound_events SET attempts = attempts + 1, last_error = left($2, 500),
          status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'pending' END,
-         handled_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE NULL END
+         handled_at = CASE WHEN attempts + 1 >= $3 THEN now() ELSE NULL END,
+         next_attempt_at = CASE WHEN attempts + 1 >= $3 THEN NULL ELSE now() + make_interval(secs => $4::double precision / 1000) END
        WHERE id = $1 RETURNING status`,
-      [id, error, maxAttempts],
+      [id, error, maxAttempts, backoffMs],
     );
     return r.rows[0]?.status === 'failed' ? 'failed' : 'retry';
   }
 
-  /** Conversations with events waiting longer than `olderThanMs` (crash recovery, other processes). */
+  /**
+   * Conversations with events waiting longer than `olderThanMs` whose back-off has passed, or with
+   * replies recorded but not sent (crash recovery, other processes).
+   */
   async pendingConversations(olderThanMs: number, limit = 100): Promise<string[]> {
     const r = await this.db.query<{ conversation_key: string }>(
-      `SELECT DISTINCT conversation_key FROM inbound_events
-       WHERE status = 'pending' AND received_at < now() - make_interval(secs => $1::double precision / 1000) LIMIT $2`,
+      `(SELECT DISTINCT conversation_key FROM inbound_events
+         WHERE status = 'pending' AND received_at < now() - make_interval(secs => $1::double precision / 1000)
+           AND (next_attempt_at IS NULL OR next_attempt_at <= now()) LIMIT $2)
+       UNION
+       (SELECT DISTINCT conversation_key FROM outbound_messages
+         WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1::double precision / 1000)
+           AND (next_attempt_at IS NULL OR next_attempt_at <= now()) LIMIT $2)`,
       [olderThanMs, limit],
     );
     return r.rows.map((x) => x.conversation_key);
+  }
+
+  /** How many events gave up after their last attempt (the console's health page). */
+  async failedCount(): Promise<number> {
+    const r = await this.db.query<{ n: number }>("SELECT count(*)::int AS n FROM inbound_events WHERE status = 'failed'");
+    return r.rows[0]!.n;
   }
 }
 

@@ -5,11 +5,12 @@
 import { Bot, type MessengerContext } from 'bottender';
 import type { MessengerClient } from 'messaging-api-messenger';
 import type { RootDialog } from '../../../dialogs/root';
-import { createErrorHandler } from '../../../dialogs/error';
 import type { ResidentsRepo } from '../../domain/reports/ports';
 import type { I18n } from '../../i18n';
 import type { Logger } from '../../logger';
 import type { PgSessionStore } from '../../storage/session-store';
+import { recordTurnOutput } from '../../inbox/turn-context';
+import { attachBotErrors } from '../bot-errors';
 import { buildTurn } from '../turn';
 import { BotMessengerConnector } from './messenger-connector';
 import { MESSENGER_LIMITS, contextSink, messengerInbound, renderForMessenger } from './messenger-turn';
@@ -45,25 +46,26 @@ export function createMessengerBot(d: MessengerBotDeps) {
       resident,
       capabilities: { maxChoices: MESSENGER_LIMITS.quickReplies, nativeLocation: false, contactRequest: false },
       residents: d.residents,
-      send: (messages) => renderForMessenger(contextSink(context), messages),
+      // Inside an inbox turn the replies are recorded and sent after the turn commits.
+      send: async (messages, locale) => {
+        if (!recordTurnOutput({ channel: 'messenger', userId, op: { kind: 'messages', locale, messages } })) await renderForMessenger(contextSink(context), messages);
+      },
       locationPickerUrl: (locale) => d.pickerUrl('messenger', userId, locale),
     });
     await d.root(turn);
   }) as never);
 
-  bot.onError(
-    createErrorHandler(
-      { logger: d.logger, i18n: d.i18n, hotline: d.hotline },
-      async (ctx, text) => {
-        await (ctx as MessengerContext).sendText(text);
-      },
-      async (ctx) => {
-        const id = (ctx as MessengerContext).session?.user?.id;
-        return (id && (await d.residents.find('messenger', String(id)))?.locale) || 'vi';
-      },
-    ) as never,
-  );
-  bot.emitter.on('error', (err: unknown) => d.logger.error({ err: err instanceof Error ? err.message.split('\n')[0] : 'error' }, 'messenger bot error'));
+  attachBotErrors<MessengerContext>(bot as never, {
+    channel: 'messenger',
+    logger: d.logger,
+    i18n: d.i18n,
+    hotline: d.hotline,
+    send: async (ctx, text) => void (await ctx.sendText(text)),
+    localeOf: async (ctx) => {
+      const id = ctx.session?.user?.id;
+      return (id && (await d.residents.find('messenger', String(id)))?.locale) || 'vi';
+    },
+  });
 
   const handle = bot.createRequestHandler();
   return { bot, connector, handle: (body: unknown) => handle(body as never, { method: 'POST', path: '/webhooks/messenger', query: {}, headers: {}, rawBody: '', body: body as never, params: {}, url: '/webhooks/messenger' } as never) };

@@ -1,7 +1,7 @@
 /**
- * Messages to a Messenger resident outside a turn (status notices, staff replies): the same
- * rendering as in a conversation, sent through the Send API as `UPDATE` inside the window or with
- * a message tag (`ACCOUNT_UPDATE`) after it.
+ * Messages to a Messenger resident through the Send API: a turn's replies (`RESPONSE`, sent after
+ * the turn commits), notices inside the window (`UPDATE`) or with a message tag (`ACCOUNT_UPDATE`)
+ * after it. The same rendering as in a conversation.
  */
 import type { MessengerClient } from 'messaging-api-messenger';
 import type { ResidentChannel } from '../../domain/notifications/ports';
@@ -10,7 +10,8 @@ import { renderForMessenger, type MessengerSink } from './messenger-turn';
 export function messengerResidentChannel(client: MessengerClient): ResidentChannel {
   return {
     async send(psid, messages, route) {
-      const options = route.kind === 'messenger-tag' ? { messagingType: 'MESSAGE_TAG', tag: route.tag } : { messagingType: 'UPDATE' };
+      const options =
+        route.kind === 'messenger-tag' ? { messagingType: 'MESSAGE_TAG', tag: route.tag } : { messagingType: route.kind === 'response' ? 'RESPONSE' : 'UPDATE' };
       const sink: MessengerSink = {
         text: async (text, quickReplies) => {
           await client.sendText(psid, text, { ...options, ...(quickReplies ? { quickReplies } : {}) } as never);

@@ -4,12 +4,13 @@
  */
 import { Bot } from 'bottender';
 import type { RootDialog } from '../../../dialogs/root';
-import { createErrorHandler } from '../../../dialogs/error';
 import type { ZaloOaClient } from '../../clients/zalo-oa';
 import type { ResidentsRepo } from '../../domain/reports/ports';
 import type { I18n } from '../../i18n';
 import type { Logger } from '../../logger';
 import type { PgSessionStore } from '../../storage/session-store';
+import { recordTurnOutput } from '../../inbox/turn-context';
+import { attachBotErrors } from '../bot-errors';
 import { buildTurn } from '../turn';
 import { ZaloConnector } from './zalo-connector';
 import type { ZaloContext } from './zalo-context';
@@ -52,28 +53,28 @@ export function createZaloBot(d: ZaloBotDeps) {
       resident,
       capabilities: { maxChoices: ZALO_LIMITS.listButtons, nativeLocation: true, contactRequest: true },
       residents: d.residents,
-      send: (messages, locale) => renderForZalo(d.client, userId, messages, { support, chooseNumberHint: d.i18n.t(locale, 'common:chooseNumber'), logger: d.logger }),
+      // Inside an inbox turn the replies are recorded and sent after the turn commits.
+      send: async (messages, locale) => {
+        if (recordTurnOutput({ channel: 'zalo', userId, op: { kind: 'messages', locale, messages } })) return;
+        await renderForZalo(d.client, userId, messages, { support, chooseNumberHint: d.i18n.t(locale, 'common:chooseNumber'), logger: d.logger });
+      },
       locationPickerUrl: (locale) => d.pickerUrl('zalo', userId, locale),
       requestContactInfo: async (title, subtitle) => {
+        if (recordTurnOutput({ channel: 'zalo', userId, op: { kind: 'contact-request', title, subtitle } })) return;
         await d.client.sendRequestUserInfo(userId, { title, subtitle, imageUrl: d.requestImageUrl });
       },
     });
     await d.root(turn);
   }) as never);
 
-  bot.onError(
-    createErrorHandler(
-      { logger: d.logger, i18n: d.i18n, hotline: d.hotline },
-      async (ctx, text) => {
-        await (ctx as ZaloContext).sendText(text);
-      },
-      async (ctx) => {
-        const id = (ctx as ZaloContext).userId;
-        return (id && (await d.residents.find('zalo', id))?.locale) || 'vi';
-      },
-    ) as never,
-  );
-  bot.emitter.on('error', (err: unknown) => d.logger.error({ err: err instanceof Error ? err.message.split('\n')[0] : 'error' }, 'zalo bot error'));
+  attachBotErrors<ZaloContext>(bot as never, {
+    channel: 'zalo',
+    logger: d.logger,
+    i18n: d.i18n,
+    hotline: d.hotline,
+    send: async (ctx, text) => void (await ctx.sendText(text)),
+    localeOf: async (ctx) => (ctx.userId && (await d.residents.find('zalo', ctx.userId))?.locale) || 'vi',
+  });
 
   const handle = bot.createRequestHandler();
   return {

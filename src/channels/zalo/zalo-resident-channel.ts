@@ -10,8 +10,8 @@ import { renderForZalo, type ZaloTemplateSupport } from './zalo-turn';
 
 export function zaloResidentChannel(d: { client: ZaloOaClient; i18n: I18n; logger: Logger; support: ZaloTemplateSupport }): ResidentChannel {
   return {
-    async send(userId, messages) {
-      await renderForZalo(d.client, userId, messages, { support: d.support, chooseNumberHint: d.i18n.t('vi', 'common:chooseNumber'), logger: d.logger });
+    async send(userId, messages, _route, locale = 'vi') {
+      await renderForZalo(d.client, userId, messages, { support: d.support, chooseNumberHint: d.i18n.t(locale, 'common:chooseNumber'), logger: d.logger });
     },
     async sendTemplate(userId, templateId, params) {
       await d.client.sendTemplateByUserId(userId, templateId, { ...params });

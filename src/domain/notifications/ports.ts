@@ -1,12 +1,15 @@
 /** Ports of resident notifications: the channels that push messages, and the parked notices. */
 import type { OutboundMessage } from '../messages';
-import type { Channel } from '../shared/ids';
+import type { Channel, Locale } from '../shared/ids';
 import type { NotificationRoute } from './window-rules';
 
-/** Sends messages to a resident outside a conversation turn (status notices, staff replies). */
+/** How a message goes out: a reply to what the resident just wrote, or a notice by the window rules. */
+export type SendRoute = { kind: 'response' } | Extract<NotificationRoute, { kind: 'message' | 'messenger-tag' }>;
+
+/** Sends messages to a resident: replies recorded by a turn, status notices, staff replies. */
 export interface ResidentChannel {
-  /** Sends by `route` (`message` or `messenger-tag`); throws PlatformApiError on refusal. */
-  send(userId: string, messages: readonly OutboundMessage[], route: Extract<NotificationRoute, { kind: 'message' | 'messenger-tag' }>): Promise<void>;
+  /** Sends by `route`; throws PlatformApiError on refusal. */
+  send(userId: string, messages: readonly OutboundMessage[], route: SendRoute, locale?: Locale): Promise<void>;
   /** Sends an approved template (Zalo ZBS) with its parameters. */
   sendTemplate?(userId: string, templateId: string, params: Readonly<Record<string, string>>): Promise<void>;
 }

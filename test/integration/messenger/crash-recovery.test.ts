@@ -135,7 +135,12 @@ describe('crash recovery of the real app process', () => {
     return r.rows;
   }
 
-  it('a process that dies between the ack and the reply handles the message after restart', async () => {
+  async function outboxFor(psid: string): Promise<Array<{ status: string }>> {
+    const r = await t.db.query<{ status: string }>('SELECT status FROM outbound_messages WHERE conversation_key = $1 ORDER BY id', [`messenger:${psid}`]);
+    return r.rows;
+  }
+
+  it('a process that dies while sending a turn\'s reply sends it after restart, once, without handling the message again', async () => {
     const psid = 'crash-resident-1';
 
     // First life: replies hang at the platform, so the process is mid-turn when it dies.
@@ -146,21 +151,22 @@ describe('crash recovery of the real app process', () => {
     const req = webhooks.text({ psid, text: 'PA-CRASH2' });
     const res = await fetch(`${first.url}/webhooks/messenger`, { method: 'POST', headers: req.headers, body: req.body });
     expect(res.status).toBe(200);
-    expect(await inboundFor(psid)).toEqual([{ status: 'pending' }]);
 
-    // The reply is on its way to the platform (held there) when the process is killed.
+    // The reply is on its way to the platform (held there) when the process is killed. The turn has
+    // committed: the message is handled, its reply recorded and not yet sent.
     await until('the reply to reach the platform', async () => (hanging.calls({ method: 'POST', path: '/me/messages' }).length > 0 ? true : undefined), 10_000, first);
     await kill(first);
     await hanging.stop(); // drops the held request: the first life never delivered anything
     expect(hanging.sentMessages(psid)).toEqual([]);
-    expect(await inboundFor(psid)).toEqual([{ status: 'pending' }]);
+    expect(await inboundFor(psid)).toEqual([{ status: 'done' }]);
+    expect(await outboxFor(psid)).toEqual([{ status: 'pending' }]);
 
     // Second life with a healthy platform.
     const healthy = await newGraph();
     const second = await startApp(healthy);
     const sent = await healthy.waitForMessages(psid, 1, 15_000);
     expect(sent.map((m) => m.message?.text)).toEqual([expect.stringMatching(/Không tìm thấy phản ánh có mã PA-CRASH2/)]);
-    await until('the event to be marked done', async () => ((await inboundFor(psid))[0]?.status === 'done' ? true : undefined), 10_000, second);
+    await until('the reply to be marked sent', async () => ((await outboxFor(psid))[0]?.status === 'sent' ? true : undefined), 10_000, second);
     expect(await inboundFor(psid)).toEqual([{ status: 'done' }]);
     // Handled once: no second reply shows up.
     await new Promise((r) => setTimeout(r, 300));
