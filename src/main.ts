@@ -83,6 +83,8 @@ export interface ApplicationOptions {
   readonly extraRoutes?: (app: express.Express) => void;
   /** Inbox recovery poll interval. */
   readonly pollMs?: number;
+  /** Back-off between attempts of a failed turn (tests shorten it). */
+  readonly retryBackoffMs?: readonly number[];
 }
 
 export interface Application {
@@ -262,6 +264,7 @@ export function createApplication(o: ApplicationOptions): Application {
     onGiveUp: apologise,
     logger,
     pollMs: o.pollMs,
+    retryBackoffMs: o.retryBackoffMs,
     ingress,
   });
   const webhook = (adapter: Parameters<typeof webhookRouter>[0]['adapter'] | null) =>
@@ -362,6 +365,7 @@ export async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const closers: Closable[] = [];
   const { db, embedded } = await openDatabase(config, logger);
+  db.pool.on('error', (err) => logger.warn({ err: err.message }, 'database connection lost'));
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (!config.messenger && !config.simulator) logger.warn('Messenger has no credentials: its webhook is disabled (404)');
@@ -400,19 +404,55 @@ export async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  /**
+   * Stops accepting requests, lets turns in flight finish (up to SHUTDOWN_DRAIN_MS), stops the
+   * job queue, the fakes, the pool and the embedded PostgreSQL, then exits. Each step has a time
+   * limit so a dead database cannot hold the process forever.
+   */
+  const shutdown = async (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await new Promise<void>((r) => server.close(() => r()));
-    await application.stop();
-    for (const c of closers.reverse()) await c.close();
-    await db.close();
-    if (embedded) await embedded.stop();
-    process.exit(0);
+    logger.info({ reason }, 'shutting down');
+    setTimeout(() => process.exit(exitCode || 1), SHUTDOWN_DRAIN_MS + 15_000).unref();
+    const step = async (name: string, fn: () => Promise<unknown> | unknown, ms = 5_000) => {
+      try {
+        await withTimeout(Promise.resolve().then(fn), ms);
+      } catch (err) {
+        logger.warn({ step: name, err: err instanceof Error ? err.message : String(err) }, 'shutdown step did not finish cleanly');
+      }
+    };
+    await step('http', () => new Promise<void>((r) => server.close(() => r())));
+    await step('app', () => application.stop(), SHUTDOWN_DRAIN_MS);
+    for (const c of closers.reverse()) await step('dev tools', () => c.close());
+    await step('database pool', () => db.close());
+    if (embedded) await step('embedded PostgreSQL', () => embedded.stop(), 10_000);
+    process.exit(exitCode);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  // A bug must not kill the process silently: log it, then stop cleanly (the supervisor restarts us).
+  process.on('unhandledRejection', (err: unknown) => {
+    logger.fatal({ err: describeFatal(err) }, 'unhandled promise rejection; shutting down');
+    void shutdown('unhandledRejection', 1);
+  });
+  process.on('uncaughtException', (err: unknown) => {
+    logger.fatal({ err: describeFatal(err) }, 'uncaught exception; shutting down');
+    void shutdown('uncaughtException', 1);
+  });
+}
+
+/** How long a stopping process lets the turns in flight finish. */
+const SHUTDOWN_DRAIN_MS = 10_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then((v) => resolve(v), reject).finally(() => clearTimeout(t));
+  });
+}
+
+function describeFatal(err: unknown): { name?: string; message: string; stack?: string } {
+  return err instanceof Error ? { name: err.name, message: err.message.split('\n')[0]!.slice(0, 300), stack: err.stack?.split('\n').slice(1, 6).join('\n') } : { message: String(err).slice(0, 300) };
 }
 
 if (require.main === module) {

@@ -43,6 +43,8 @@ export interface InboxWorkerOptions {
   /** How often to look for events left pending (crash recovery, other processes). */
   readonly pollMs?: number;
   readonly maxAttempts?: number;
+  /** Back-off before each retry of a failed turn (default {@link RETRY_BACKOFF_MS}). */
+  readonly retryBackoffMs?: readonly number[];
   /** Pending events of one conversation read (and handled under one lock) at a time. */
   readonly batchSize?: number;
   /** Conversations drained at once (default: the lock pool's size). */
@@ -74,12 +76,14 @@ export class InboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly maxAttempts: number;
+  private readonly retryBackoffMs: readonly number[];
   private readonly batchSize: number;
   /** Conversations found locked by another process, and how often in a row. */
   private readonly busyTries = new Map<string, number>();
 
   constructor(private readonly o: InboxWorkerOptions) {
-    this.maxAttempts = o.maxAttempts ?? RETRY_BACKOFF_MS.length + 1;
+    this.retryBackoffMs = o.retryBackoffMs ?? RETRY_BACKOFF_MS;
+    this.maxAttempts = o.maxAttempts ?? this.retryBackoffMs.length + 1;
     this.batchSize = o.batchSize ?? 10;
     this.concurrency = Math.max(1, o.concurrency ?? o.lockPool.options.max ?? 10);
     this.concurrencyWhileBusy = Math.max(1, Math.min(this.concurrency, o.concurrencyWhileBusy ?? 1));
@@ -281,7 +285,7 @@ export class InboxWorker {
     } catch (err) {
       const message = errMessage(err);
       const lost = isConnectionError(err);
-      const backoff = RETRY_BACKOFF_MS[Math.min(ev.attempts, RETRY_BACKOFF_MS.length - 1)] ?? 1_000;
+      const backoff = this.retryBackoffMs[Math.min(ev.attempts, this.retryBackoffMs.length - 1)] ?? 1_000;
       let outcome: 'retry' | 'failed';
       try {
         outcome = await this.o.inbox.markFailed(ev.id, message, this.maxAttempts, backoff);
