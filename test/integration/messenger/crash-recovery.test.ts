@@ -2,49 +2,15 @@
  * The real app (src/main.ts) as a child process: the event is stored before the 200, so a process
  * killed before it replied answers after a restart.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FakeGraphApi } from '../../../dev/fakes/fake-graph-api';
 import { FakeNominatim } from '../../../dev/fakes/fake-nominatim';
 import { createMessengerWebhooks } from '../../../dev/fakes/messenger-webhooks';
 import { createTestDb, type TestDb } from '../../support/db';
+import { killHard, startChildApp, until, type ChildApp } from '../../support/child-app';
 import { TEST_MESSENGER } from '../../support/harness';
-
-const ROOT = path.resolve(__dirname, '../../..');
-const BOOT_TIMEOUT_MS = 40_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, child?: Child): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (child && child.proc.exitCode !== null) {
-      throw new Error(`${what}: the app exited with code ${child.proc.exitCode}\n${child.output()}`);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${child ? `\n${child.output()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-interface Child {
-  readonly proc: ChildProcess;
-  readonly url: string;
-  output(): string;
-}
 
 const graphOptions = {
   accessToken: TEST_MESSENGER.accessToken,
@@ -58,7 +24,7 @@ describe('crash recovery of the real app process', () => {
   let dataDir: string;
   let nominatim: FakeNominatim;
   const graphs: FakeGraphApi[] = [];
-  const children: Child[] = [];
+  const children: ChildApp[] = [];
   const webhooks = createMessengerWebhooks({ appSecret: TEST_MESSENGER.appSecret, pageId: TEST_MESSENGER.pageId });
 
   beforeAll(async () => {
@@ -89,46 +55,13 @@ describe('crash recovery of the real app process', () => {
     return g;
   }
 
-  /** Starts `node -r ts-node/register/transpile-only src/main.ts` and waits for /healthz. */
-  async function startApp(graph: FakeGraphApi): Promise<Child> {
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TMPDIR: process.env.TMPDIR,
-      NODE_ENV: 'test',
-      DATABASE_URL: t.url,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      MESSENGER_ACCESS_TOKEN: TEST_MESSENGER.accessToken,
-      MESSENGER_APP_SECRET: TEST_MESSENGER.appSecret,
-      MESSENGER_PAGE_ID: TEST_MESSENGER.pageId,
-      MESSENGER_APP_ID: TEST_MESSENGER.appId,
-      MESSENGER_VERIFY_TOKEN: TEST_MESSENGER.verifyToken,
-      MESSENGER_API_URL: graph.url,
-      GEOCODER_URL: nominatim.url,
-      SIMULATOR: 'off',
-      LOG_LEVEL: 'warn',
-    };
-    const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    proc.stdout!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8000)));
-    proc.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-8000)));
-    const child: Child = { proc, url: `http://127.0.0.1:${port}`, output: () => log };
+  async function startApp(graph: FakeGraphApi): Promise<ChildApp> {
+    const child = await startChildApp({ databaseUrl: t.url, dataDir, graphUrl: graph.url, geocoderUrl: nominatim.url });
     children.push(child);
-    await until('GET /healthz', async () => ((await fetch(`${child.url}/healthz`)).ok ? true : undefined), BOOT_TIMEOUT_MS, child);
     return child;
   }
 
-  async function kill(child: Child): Promise<void> {
-    const gone = new Promise((r) => child.proc.once('exit', r));
-    child.proc.kill('SIGKILL');
-    await gone;
-  }
+  const kill = killHard;
 
   async function inboundFor(psid: string): Promise<Array<{ status: string }>> {
     const r = await t.db.query<{ status: string }>('SELECT status FROM inbound_events WHERE conversation_key = $1 ORDER BY id', [`messenger:${psid}`]);
