@@ -74,6 +74,8 @@ const EnvSchema = z.object({
   REOPEN_DAYS: intSetting(14, 1, 365),
   WEBHOOK_BODY_LIMIT: z.string().optional().default('1mb'),
   SIMULATOR: z.enum(['auto', 'on', 'off']).optional().default('auto'),
+  TRUST_PROXY: z.string().optional().default('loopback, linklocal, uniquelocal'),
+  INBOX_RETENTION_DAYS: intSetting(30, 1, 3650),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -129,6 +131,13 @@ export interface Config {
   readonly simulator: boolean;
   /** SIMULATOR was set to `on` explicitly. */
   readonly simulatorForced: boolean;
+  /**
+   * Which proxies' X-Forwarded-For to believe (express `trust proxy`): by default a reverse proxy on
+   * this host or a private network; rate limits count per client behind it.
+   */
+  readonly trustProxy: string;
+  /** Raw webhook bodies (residents' words) are purged after this many days; dedupe keys stay. */
+  readonly inboxRetentionDays: number;
   /** Messaging windows of the platforms and the Zalo template for notices after the window. */
   readonly windows: { readonly messengerWindowHours: number; readonly zaloWindowDays: number; readonly zbsStatusTemplateId: string | undefined };
 }
@@ -216,6 +225,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,
     simulator,
     simulatorForced: e.SIMULATOR === 'on',
+    trustProxy: e.TRUST_PROXY,
+    inboxRetentionDays: e.INBOX_RETENTION_DAYS,
     windows: { messengerWindowHours: e.MESSENGER_WINDOW_HOURS, zaloWindowDays: e.ZALO_WINDOW_DAYS, zbsStatusTemplateId: e.ZALO_ZBS_TEMPLATE_STATUS_ID },
   };
 }

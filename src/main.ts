@@ -21,6 +21,8 @@ import { ResidentVerdict } from './app/rate';
 import { RecordPhoto } from './app/record-photo';
 import { ReplyToResident } from './app/reply-to-resident';
 import { ReportQueries } from './app/report-queries';
+import { PurgeRetained } from './app/purge-retained';
+import { SaveContact } from './app/save-contact';
 import { createMessengerBot } from './channels/messenger/messenger-bot';
 import { setUpMessengerProfile } from './channels/messenger/messenger-profile';
 import { messengerResidentChannel } from './channels/messenger/messenger-resident-channel';
@@ -45,7 +47,7 @@ import { InboxWorker, type EventHandler } from './inbox/inbox-worker';
 import { OutboxDelivery, type ReplySender } from './inbox/outbox-delivery';
 import { IngressGauge } from './inbox/ingress-gauge';
 import { JobQueue } from './jobs/job-queue';
-import { closeResolved, overdueReminders, residentNotice } from './jobs/queues';
+import { closeResolved, overdueReminders, purgeRetained, residentNotice } from './jobs/queues';
 import { createLogger, type Logger } from './logger';
 import { downloadImage, FsImageStore, PhotoPipeline } from './media';
 import { createNlu, type Nlu } from './nlu';
@@ -66,6 +68,8 @@ import { PgReportsRepo } from './storage/reports-repo';
 import { PgResidentsRepo } from './storage/residents-repo';
 import { PgSessionStore } from './storage/session-store';
 import { PgZaloTokenStore } from './storage/zalo-token-repo';
+import { PgWebviewTokenUses } from './storage/webview-token-uses-repo';
+import { PgRetentionRepo } from './storage/retention-repo';
 
 export interface ApplicationOptions {
   readonly config: Config;
@@ -106,6 +110,7 @@ export interface Application {
     readonly handOver: HandOver;
     readonly reply: ReplyToResident;
     readonly recordPhoto: RecordPhoto;
+    readonly purgeRetained: PurgeRetained;
   };
   /** Platform clients of the enabled channels. */
   readonly clients: { readonly messenger?: ReturnType<typeof createMessengerClient>; readonly zalo?: ZaloOaClient };
@@ -194,13 +199,18 @@ export function createApplication(o: ApplicationOptions): Application {
     if (n > 0) logger.info({ closed: n }, 'resolved reports closed after the reopen window');
   });
   jobs.register(overdueReminders, async () => undefined); // agencies' reminders arrive with the console
+  const purge = new PurgeRetained({ retention: new PgRetentionRepo(db), clock, retentionDays: config.inboxRetentionDays });
+  jobs.register(purgeRetained, async () => {
+    const n = await purge.run();
+    if (n > 0) logger.info({ purged: n }, 'old webhook bodies purged');
+  });
 
   // Dialogs
   const faq = o.nlu
     ? new FaqDialog({ nlu: o.nlu, kb: content.kb, city, hotline: city.hotline, i18n, handover: (turn, reason) => handOver.request({ id: turn.resident.id, channel: turn.channel, userId: turn.userId }, reason) })
     : undefined;
   const baseRoot = createRootDialog({
-    contacts: new PgContactsRepo(db),
+    contacts: new SaveContact({ contacts: new PgContactsRepo(db), logger }),
     reports: fileReport,
     queries,
     i18n,
@@ -278,6 +288,8 @@ export function createApplication(o: ApplicationOptions): Application {
     city,
     publicUrl,
     webviewTokens,
+    webviewTokenUses: new PgWebviewTokenUses(db),
+    trustProxy: config.trustProxy,
     mapTileUrl: config.mapTileUrl,
     syntheticLocation,
     webhooks: {
@@ -296,7 +308,7 @@ export function createApplication(o: ApplicationOptions): Application {
     publicUrl,
     webviewTokens,
     residents,
-    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto },
+    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       inbox.start();
@@ -371,6 +383,11 @@ export async function main(): Promise<void> {
   if (!config.messenger && !config.simulator) logger.warn('Messenger has no credentials: its webhook is disabled (404)');
   if (!config.zalo && !config.simulator) logger.warn('Zalo has no credentials: its webhook is disabled (404)');
 
+  if (config.simulatorForced && (config.messenger || config.zalo)) {
+    const line = '!'.repeat(78);
+    process.stderr.write(`${line}\n! SIMULATOR=on with real platform credentials: the simulator is served and needs a\n! staff login; channels without credentials are played by the in-repo fakes. Never do\n! this in production.\n${line}\n`);
+    logger.warn('SIMULATOR=on with real credentials: the simulator is served (staff login required)');
+  }
   const dev = config.simulator ? await loadDevTools().startDevTools(config, logger) : null;
   if (dev) closers.push({ close: () => dev.stop() });
   const effective = dev?.config ?? config;

@@ -14,6 +14,7 @@ import path from 'node:path';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../src/logger';
+import { pagePolicy } from '../../src/server/security-headers';
 import type { FakeGraphApi, RecordedCall, SentMessage, Button as GraphButton } from '../fakes/fake-graph-api';
 import type { FakeSentMessage, FakeTemplateMessage, FakeZaloApi, FakeZaloCall } from '../fakes/fake-zalo-api';
 import type { MessengerWebhooks } from '../fakes/messenger-webhooks';
@@ -209,7 +210,17 @@ export function mountSimulator(app: express.Express, opts: SimulatorOptions): vo
     return res.json(calls.slice(-limit));
   });
 
-  app.use('/simulator', r);
+  // The page shows photos hosted by the fakes (other loopback ports) and the resident's uploads.
+  const policy = pagePolicy({
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:', 'http://127.0.0.1:*', 'http://localhost:*', 'https:'],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  });
+  app.use('/simulator', policy, r);
 
   function buildMessenger(i: SendInput) {
     const hooks = opts.messengerWebhooks;

@@ -56,6 +56,15 @@ export const overdueReminders = define({
   cron: { expression: '0 7 * * *', tz: CITY_TZ },
 });
 
+/** Purges residents' raw messages after INBOX_RETENTION_DAYS (every night). */
+export const purgeRetained = define({
+  name: 'purge-retained-messages',
+  payload: z.object({}).passthrough(),
+  policy: { retryLimit: 2, retryDelaySeconds: 600, backoff: true, expireInSeconds: 1800 },
+  key: () => null,
+  cron: { expression: '30 3 * * *', tz: CITY_TZ },
+});
+
 /** Where jobs whose payload fails validation go, with the reason (never retried). */
 export const deadLetter = define({
   name: 'dead-letter',
@@ -64,4 +73,4 @@ export const deadLetter = define({
   key: () => null,
 });
 
-export const ALL_QUEUES: readonly QueueDef<unknown>[] = [residentNotice, closeResolved, overdueReminders, deadLetter] as QueueDef<unknown>[];
+export const ALL_QUEUES: readonly QueueDef<unknown>[] = [residentNotice, closeResolved, overdueReminders, purgeRetained, deadLetter] as QueueDef<unknown>[];

@@ -12,7 +12,9 @@ import type { Logger } from '../logger';
 import type { Db } from '../storage/db';
 import type { InboundEventInput } from '../storage/inbox-repo';
 import type { Channel } from '../domain/shared/ids';
-import type { WebviewTokens } from './webview-token';
+import type { WebviewTokens, WebviewTokenUses } from './webview-token';
+import { rateLimit } from 'express-rate-limit';
+import { baseSecurityHeaders, webviewPolicy } from './security-headers';
 
 export interface ImageReader {
   get(key: string): Promise<{ data: Buffer; contentType: string } | null>;
@@ -27,7 +29,12 @@ export interface AppDeps {
   readonly city: CityProfile;
   readonly publicUrl: string;
   readonly webviewTokens: WebviewTokens;
+  readonly webviewTokenUses: WebviewTokenUses;
+  /** express `trust proxy` (see config TRUST_PROXY). */
+  readonly trustProxy: string;
   readonly mapTileUrl: string;
+  /** Requests per minute and client on the public status API and the map web view's post (default 60 / 20). */
+  readonly rateLimits?: { readonly statusPerMinute?: number; readonly webviewPerMinute?: number };
   /** Builds the platform-shaped event for a location posted from the web view. */
   readonly syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>>;
   /** Webhook routers by channel path segment (`messenger`, `zalo`); a disabled channel's answers 404. */
@@ -49,7 +56,8 @@ export function mediaUrl(publicUrl: string, key: string): string {
 export function createApp(d: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', d.trustProxy);
+  app.use(baseSecurityHeaders(d.publicUrl.startsWith('https://')));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -65,7 +73,9 @@ export function createApp(d: AppDeps): express.Express {
 
   for (const [name, router] of Object.entries(d.webhooks)) app.use(`/webhooks/${name}`, router);
 
-  app.get('/api/reports/:code', async (req, res) => {
+  const limiter = (perMinute: number) =>
+    rateLimit({ windowMs: 60_000, limit: perMinute, standardHeaders: 'draft-8', legacyHeaders: false, message: { error: 'too many requests; try again in a minute' } });
+  app.get('/api/reports/:code', limiter(d.rateLimits?.statusPerMinute ?? 60), async (req, res) => {
     const code = String(req.params.code).toUpperCase();
     // Only what the public may see: never the resident's platform id, name or phone.
     const view = CODE_RE.test(code) ? await d.queries.publicStatus(code) : null;
@@ -89,6 +99,7 @@ export function createApp(d: AppDeps): express.Express {
     res.type('image/png').send(await banner);
   });
   app.use('/static/leaflet', express.static(path.dirname(require.resolve('leaflet/dist/leaflet.js')), { maxAge: '7d' }));
+  app.use('/webview', webviewPolicy(d.mapTileUrl));
   app.get('/webview/location', (_req, res) => res.sendFile(path.join(__dirname, 'public', 'location.html')));
   app.get('/webview/location.js', (_req, res) => res.type('application/javascript').sendFile(path.join(__dirname, 'public', 'location.js')));
   app.get('/webview/location/config', (_req, res) => {
@@ -100,17 +111,21 @@ export function createApp(d: AppDeps): express.Express {
       attribution: '© OpenStreetMap contributors',
     });
   });
-  app.post('/webview/location', express.json({ limit: '4kb' }), async (req, res) => {
+  app.post('/webview/location', limiter(d.rateLimits?.webviewPerMinute ?? 20), express.json({ limit: '4kb' }), async (req, res) => {
     const b = (req.body ?? {}) as { t?: unknown; lat?: unknown; lng?: unknown };
     const claims = typeof b.t === 'string' ? d.webviewTokens.verify(b.t) : null;
     if (!claims) return res.status(403).json({ error: 'this link has expired; ask the bot for a new one' });
     const lat = Number(b.lat);
     const lng = Number(b.lng);
-    if (!Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
+    if (typeof b.lat !== 'number' || typeof b.lng !== 'number' || !Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
       return res.status(400).json({ error: 'lat and lng must be numbers' });
     }
     const make = d.syntheticLocation[claims.channel];
     if (!make) return res.status(404).json({ error: 'channel not enabled' });
+    // Single use: a link that already sent a location cannot send another (or be replayed).
+    if (!(await d.webviewTokenUses.spend(claims.nonce, new Date(claims.exp)))) {
+      return res.status(409).json({ error: 'this link was already used; ask the bot for a new one' });
+    }
     await d.inbox.accept([make(claims.userId, lat, lng)]);
     return res.json({ ok: true });
   });

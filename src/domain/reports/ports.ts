@@ -117,3 +117,14 @@ export interface MediaRepo {
 export interface HandoversRepo {
   open(residentId: string, channel: Channel, reason: string): Promise<string>;
 }
+
+/** Purges residents' raw messages older than `before`; returns how many webhook bodies were emptied. */
+export interface RetentionRepo {
+  purge(before: Date, batch: number): Promise<number>;
+}
+
+/** Call-back contacts given with consent, kept apart from reports. */
+export interface ContactsRepo {
+  save(residentId: string, c: { phone: string | null; name: string | null }): Promise<void>;
+  find(residentId: string): Promise<{ phone: string | null; name: string | null } | null>;
+}
