@@ -3,7 +3,17 @@
  * (orient, resize, strip metadata, thumbnail, content-hash keys), EXIF GPS, storage, and fitting
  * images under Zalo's upload limit.
  */
-export { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_MAX_PHOTO_BYTES, downloadImage, type DownloadOptions } from './download';
+export {
+  DEFAULT_DOWNLOAD_TIMEOUT_MS,
+  DEFAULT_MAX_PHOTO_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+  downloadImage,
+  type DownloadOptions,
+  type ResolveHost,
+} from './download';
+export { parseFetchAllowList } from './fetch-allow-list';
+export { nonPublicReason } from './ip-ranges';
+export { pinnedGet, type PinnedAddress, type PinnedGet, type PinnedGetInit } from './pinned-get';
 export { gpsFromExif, type GpsPoint } from './exif-gps';
 export { fitImageUnderBytes, ZALO_MAX_IMAGE_BYTES, type FitOptions } from './fit-under-bytes';
 export { contentTypeForKey, FsImageStore, isImageKey, type ImageKey, type ImageStore } from './image-store';
