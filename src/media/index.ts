@@ -3,22 +3,42 @@
  * (orient, resize, strip metadata, thumbnail, content-hash keys), EXIF GPS, storage, and fitting
  * images under Zalo's upload limit.
  */
-export { DEFAULT_DOWNLOAD_TIMEOUT_MS, DEFAULT_MAX_PHOTO_BYTES, downloadImage, type DownloadOptions } from './download';
+export {
+  DEFAULT_DOWNLOAD_TIMEOUT_MS,
+  DEFAULT_MAX_PHOTO_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+  downloadImage,
+  type DownloadOptions,
+  type ResolveHost,
+} from './download';
+export { parseFetchAllowList } from './fetch-allow-list';
+export {
+  DEFAULT_INGEST_CONCURRENCY,
+  DEFAULT_INGEST_MARGIN,
+  ingestPhotos,
+  type IngestPhotosOptions,
+  type IngestPhotosResult,
+} from './ingest-photos';
+export { nonPublicReason } from './ip-ranges';
+export { pinnedGet, type PinnedAddress, type PinnedGet, type PinnedGetInit } from './pinned-get';
 export { gpsFromExif, type GpsPoint } from './exif-gps';
 export { fitImageUnderBytes, ZALO_MAX_IMAGE_BYTES, type FitOptions } from './fit-under-bytes';
 export { contentTypeForKey, FsImageStore, isImageKey, type ImageKey, type ImageStore } from './image-store';
 export {
+  DEFAULT_DECODE_CONCURRENCY,
   DEFAULT_LONG_SIDE,
   DEFAULT_MAX_INPUT_PIXELS,
   DEFAULT_THUMB_SIDE,
   fromSharpError,
   JPEG_QUALITY,
   PhotoPipeline,
+  sharedDecodeSlots,
   type InspectedPhoto,
   type PhotoPipelineOptions,
   type ProcessedPhoto,
   type RenderedPhoto,
 } from './photo-pipeline';
+export { Semaphore } from './semaphore';
 export {
   photoError,
   requireSupportedImage,

@@ -2,6 +2,7 @@
  * The inbox: every acknowledged webhook event, stored before the HTTP 200 and handled from here.
  * `(channel, dedupe_key)` is unique, so a redelivered event is stored once and handled once.
  */
+import { boundKey, cleanText, sanitiseEventBody } from '../inbox/sanitise';
 import type { Queryable } from './db';
 
 export interface InboundEventInput {
@@ -36,22 +37,38 @@ export class PgInboxRepo {
   /**
    * Stores events in one statement (one commit); `result[i]` tells whether `events[i]` was new.
    * An event repeated within the call counts as new once, at its first position.
+   *
+   * Nothing in an event can make PostgreSQL refuse the statement (and with it the other events of
+   * the batch): bodies are sanitised ({@link sanitiseEventBody}; the routers do it first, this
+   * only checks again), dedupe keys are bounded ({@link boundKey}), and a body nested too deep is
+   * stored as a stub with status 'failed' instead of being handled.
    */
   async insertFlags(events: readonly InboundEventInput[]): Promise<boolean[]> {
     if (events.length === 0) return [];
+    const keys = events.map((e) => boundKey(e.dedupeKey));
+    const bodies = events.map((e) => sanitiseEventBody(e.body));
+    // Refusals are rare: only then does the statement carry status columns.
+    const withStatus = bodies.some((b) => !b.ok);
+    const width = withStatus ? 7 : 5;
     const values: unknown[] = [];
     const tuples = events.map((e, i) => {
-      values.push(e.channel, e.dedupeKey, e.conversationKey, e.kind, JSON.stringify(e.body, withoutNul));
-      const b = i * 5;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb)`;
+      const clean = bodies[i]!;
+      const body = clean.ok ? (JSON.stringify(clean.value) ?? 'null') : JSON.stringify({ refused: clean.reason });
+      values.push(e.channel, keys[i], cleanText(e.conversationKey), cleanText(e.kind), body);
+      const b = i * width;
+      const base = `$${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}::jsonb`;
+      if (!withStatus) return `(${base})`;
+      values.push(clean.ok ? 'pending' : 'failed', clean.ok ? null : `body refused: ${clean.reason}`);
+      return `(${base}, $${b + 6}, $${b + 7}, CASE WHEN $${b + 6} = 'failed' THEN now() END)`;
     });
+    const columns = `channel, dedupe_key, conversation_key, kind, body${withStatus ? ', status, last_error, handled_at' : ''}`;
     const r = await this.db.query<{ channel: string; dedupe_key: string }>(
-      `INSERT INTO inbound_events (channel, dedupe_key, conversation_key, kind, body) VALUES ${tuples.join(', ')}
+      `INSERT INTO inbound_events (${columns}) VALUES ${tuples.join(', ')}
        ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING channel, dedupe_key`,
       values,
     );
     const fresh = new Set(r.rows.map((x) => `${x.channel}\u0000${x.dedupe_key}`));
-    return events.map((e) => fresh.delete(`${e.channel}\u0000${e.dedupeKey}`));
+    return events.map((e, i) => fresh.delete(`${e.channel}\u0000${keys[i]}`));
   }
 
   /** The conversation's oldest pending events, in arrival order. */
@@ -116,9 +133,4 @@ export class PgInboxRepo {
     const r = await this.db.query<{ n: number }>("SELECT count(*)::int AS n FROM inbound_events WHERE status = 'failed'");
     return r.rows[0]!.n;
   }
-}
-
-/** jsonb cannot hold U+0000; a message carrying one is stored (and handled) without it. */
-function withoutNul(_key: string, value: unknown): unknown {
-  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
 }

@@ -4,6 +4,7 @@
  * names we do not know parse into `kind: 'unknown'` instead of failing.
  */
 import { z } from 'zod';
+import { boundKey } from '../../inbox/sanitise';
 
 /** Platform ids: non-empty strings, exactly as received. */
 const id = z.string().min(1);
@@ -323,12 +324,13 @@ export function zaloConversationKey(ev: ZaloWebhookEvent): string {
 /**
  * Idempotency key of a delivery (Zalo retries; delivery is at-least-once). Message events use
  * `msg_id`; receipts are prefixed because a receipt carries the id of the OA message it is about,
- * which the `oa_send_*` echo also uses.
+ * which the `oa_send_*` echo also uses. A read receipt lists every message it covers, so its key is
+ * bounded ({@link boundKey}): past 200 characters it is a hash of the sorted ids.
  */
 export function zaloDedupeKey(ev: ZaloWebhookEvent): string {
   switch (ev.kind) {
     case 'seen':
-      return `seen:${[...ev.message.msg_ids].sort().join(',')}`;
+      return boundKey(`seen:${[...ev.message.msg_ids].sort().join(',')}`);
     case 'received':
       return `received:${ev.message.msg_id}`;
     case 'oa-echo':

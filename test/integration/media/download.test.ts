@@ -10,6 +10,8 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 let server: http.Server;
 let base: string;
+/** The fake platform CDN listens on loopback, which downloads refuse unless it is allowed. */
+let allow: string[];
 const routes = new Map<string, Handler>();
 
 beforeAll(async () => {
@@ -22,6 +24,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  allow = [new URL(base).host];
 });
 
 afterEach(() => {
@@ -50,26 +53,26 @@ describe('downloadImage over HTTP', () => {
   it('when the platform serves a photo labelled as HTML, downloads it: the bytes decide, not the header', async () => {
     const png = await fx.png();
     routes.set('/photo', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(png));
-    const got = await downloadImage(`${base}/photo?token=abc`, { timeoutMs: 2000, maxBytes: 1_000_000 });
+    const got = await downloadImage(`${base}/photo?token=abc`, { allow, timeoutMs: 2000, maxBytes: 1_000_000 });
     expect(got.equals(png)).toBe(true);
   });
 
   it('when a PDF is served as image/jpeg, refuses it as unsupported', async () => {
     routes.set('/fake.jpg', (_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(fx.pdfFile()));
-    expect((await failure(downloadImage(`${base}/fake.jpg`, { timeoutMs: 2000 }))).code).toBe('photo.unsupported');
+    expect((await failure(downloadImage(`${base}/fake.jpg`, { allow, timeoutMs: 2000 }))).code).toBe('photo.unsupported');
   });
 
   it('when the photo comes through a redirect, follows it', async () => {
     const jpeg = await fx.rotatedJpegWithGps();
     routes.set('/short', (_req, res) => res.writeHead(302, { location: '/real' }).end());
     routes.set('/real', (_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg));
-    expect((await downloadImage(`${base}/short`, { timeoutMs: 2000 })).equals(jpeg)).toBe(true);
+    expect((await downloadImage(`${base}/short`, { allow, timeoutMs: 2000 })).equals(jpeg)).toBe(true);
   });
 
   it('when the server never sends headers, gives up at the timeout', async () => {
     routes.set('/hang', () => undefined);
     const started = Date.now();
-    const err = await failure(downloadImage(`${base}/hang`, { timeoutMs: 200 }));
+    const err = await failure(downloadImage(`${base}/hang`, { allow, timeoutMs: 200 }));
     expect(err.code).toBe('photo.download-failed');
     expect(err.message).toMatch(/timed out/);
     expect(Date.now() - started).toBeLessThan(2000);
@@ -92,7 +95,7 @@ describe('downloadImage over HTTP', () => {
       res.on('close', () => clearInterval(timer));
     });
     const started = Date.now();
-    const err = await failure(downloadImage(`${base}/slow`, { timeoutMs: 300 }));
+    const err = await failure(downloadImage(`${base}/slow`, { allow, timeoutMs: 300 }));
     expect(err.code).toBe('photo.download-failed');
     expect(err.message).toMatch(/timed out after 300 ms/);
     expect(Date.now() - started).toBeLessThan(2000);
@@ -117,7 +120,7 @@ describe('downloadImage over HTTP', () => {
       });
     });
     const maxBytes = 1024 * 1024;
-    const err = await failure(downloadImage(`${base}/endless`, { timeoutMs: 10_000, maxBytes }));
+    const err = await failure(downloadImage(`${base}/endless`, { allow, timeoutMs: 10_000, maxBytes }));
     expect(err.code).toBe('photo.too-large');
     await closed; // the client hung up: the server stopped sending
     // what the server managed to push is bounded by the cap plus socket buffers, not by the body
@@ -130,7 +133,7 @@ describe('downloadImage over HTTP', () => {
       res.write(Buffer.from([0xff, 0xd8, 0xff])); // then nothing: only the header could tell
     });
     const started = Date.now();
-    const err = await failure(downloadImage(`${base}/huge`, { timeoutMs: 5000, maxBytes: 10 * 1024 * 1024 }));
+    const err = await failure(downloadImage(`${base}/huge`, { allow, timeoutMs: 5000, maxBytes: 10 * 1024 * 1024 }));
     expect(err.code).toBe('photo.too-large');
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -141,7 +144,7 @@ describe('downloadImage over HTTP', () => {
       res.writeHead(200, { 'content-type': 'image/jpeg', 'transfer-encoding': 'chunked' });
       res.end(big);
     });
-    expect((await failure(downloadImage(`${base}/big-chunked`))).code).toBe('photo.too-large');
+    expect((await failure(downloadImage(`${base}/big-chunked`, { allow }))).code).toBe('photo.too-large');
   });
 
   it('when the connection drops mid-photo, the download failed', async () => {
@@ -150,12 +153,12 @@ describe('downloadImage over HTTP', () => {
       res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': String(jpeg.length) });
       res.write(jpeg.subarray(0, 100_000), () => setTimeout(() => res.destroy(), 20));
     });
-    expect((await failure(downloadImage(`${base}/drop`, { timeoutMs: 5000 }))).code).toBe('photo.download-failed');
+    expect((await failure(downloadImage(`${base}/drop`, { allow, timeoutMs: 5000 }))).code).toBe('photo.download-failed');
   });
 
   it('when the attachment has expired (403/404), the download failed', async () => {
     routes.set('/expired', (_req, res) => res.writeHead(403).end('URL signature expired'));
-    const err = await failure(downloadImage(`${base}/expired?oh=SIGNED`, { timeoutMs: 2000 }));
+    const err = await failure(downloadImage(`${base}/expired?oh=SIGNED`, { allow, timeoutMs: 2000 }));
     expect(err.code).toBe('photo.download-failed');
     expect(err.message).not.toContain('SIGNED');
   });
@@ -166,6 +169,6 @@ describe('downloadImage over HTTP', () => {
     const port = (closedServer.address() as AddressInfo).port;
     await new Promise((r) => closedServer.close(r));
     await sleep(10);
-    expect((await failure(downloadImage(`http://127.0.0.1:${port}/x`, { timeoutMs: 2000 }))).code).toBe('photo.download-failed');
+    expect((await failure(downloadImage(`http://127.0.0.1:${port}/x`, { allow: [`127.0.0.1:${port}`], timeoutMs: 2000 }))).code).toBe('photo.download-failed');
   });
 });

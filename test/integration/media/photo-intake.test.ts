@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 async function intake(url: string) {
-  return pipeline.process(await downloadImage(url, { timeoutMs: 5000, maxBytes: pipeline.maxBytes }));
+  return pipeline.process(await downloadImage(url, { timeoutMs: 5000, maxBytes: pipeline.maxBytes, allow: [new URL(base).host] }));
 }
 
 describe('photo intake (download → pipeline → disk)', () => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { DomainError } from '../../../src/domain/shared/errors';
 import type { ImageStore } from '../../../src/media/image-store';
-import { fromSharpError, PhotoPipeline } from '../../../src/media/photo-pipeline';
+import { DEFAULT_DECODE_CONCURRENCY, fromSharpError, PhotoPipeline, sharedDecodeSlots } from '../../../src/media/photo-pipeline';
+import { Semaphore } from '../../../src/media/semaphore';
 import * as fx from '../../fixtures/images';
 
 class MemoryImageStore implements ImageStore {
@@ -214,5 +215,50 @@ describe('PhotoPipeline', () => {
 
   it('refuses nonsense options with a message naming the fix', () => {
     expect(() => new PhotoPipeline({ store, longSide: 0 })).toThrow(/longSide must be a positive integer/);
+  });
+
+  describe('decode memory is bounded process-wide', () => {
+    /** Counts the decodes inside `slots` that overlap. */
+    function watch(slots: Semaphore) {
+      const seen = { now: 0, max: 0, calls: 0 };
+      const original = slots.run.bind(slots);
+      const spy = jest.spyOn(slots, 'run').mockImplementation(<T>(work: () => Promise<T>) =>
+        original(async () => {
+          seen.calls++;
+          seen.max = Math.max(seen.max, ++seen.now);
+          try {
+            return await work();
+          } finally {
+            seen.now--;
+          }
+        }),
+      );
+      return { seen, restore: () => spy.mockRestore() };
+    }
+
+    it('when many photos arrive at once across pipelines, at most two are decoded at a time', async () => {
+      expect(DEFAULT_DECODE_CONCURRENCY).toBe(2);
+      const { seen, restore } = watch(sharedDecodeSlots);
+      try {
+        const a = new PhotoPipeline({ store });
+        const b = new PhotoPipeline({ store: new MemoryImageStore() });
+        const inputs = await Promise.all([fx.png(), fx.webp(), fx.rotatedJpegWithGps(), fx.jpegWithExif({}, 900, 700), fx.png({ alpha: true }), fx.avif()]);
+        const done = await Promise.all(inputs.flatMap((img) => [a.process(img), b.process(img)]));
+        expect(done).toHaveLength(12);
+        expect(seen.calls).toBe(12);
+        expect(seen.max).toBe(2);
+      } finally {
+        restore();
+      }
+    });
+
+    it('a failed decode gives its slot back', async () => {
+      const slots = new Semaphore(1);
+      const own = new PhotoPipeline({ store, decodeSlots: slots });
+      const err = await failure(own.process(await fx.truncatedJpeg()));
+      expect(err.code).toBe('photo.corrupt');
+      expect(slots.inUse).toBe(0);
+      await expect(own.process(await fx.png())).resolves.toMatchObject({ width: 200 });
+    });
   });
 });
