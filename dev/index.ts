@@ -67,6 +67,9 @@ export async function startDevTools(config: Config, logger: Logger): Promise<Dev
     effective = { ...effective, geocoder: { ...effective.geocoder, url: nominatim.url } };
     logger.info('simulator mode without GEOCODER_URL: typed addresses use a small offline gazetteer of Huế');
   }
+  // The fakes host the simulated residents' photos on loopback: downloads may reach them.
+  const fakeHosts = [graph?.url, zalo?.url].filter((u): u is string => !!u).map((u) => new URL(u).host);
+  effective = { ...effective, photos: { ...effective.photos, fetchAllow: [...effective.photos.fetchAllow, ...fakeHosts] } };
   return {
     config: effective,
     mount(app, appBaseUrl, center) {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseFetchAllowList } from './media/fetch-allow-list';
 
 const optionalString = z
   .string()
@@ -75,6 +76,7 @@ const EnvSchema = z.object({
   WEBHOOK_BODY_LIMIT: z.string().optional().default('1mb'),
   SIMULATOR: z.enum(['auto', 'on', 'off']).optional().default('auto'),
   TRUST_PROXY: z.string().optional().default('loopback, linklocal, uniquelocal'),
+  MEDIA_FETCH_ALLOW: optionalString,
   INBOX_RETENTION_DAYS: intSetting(30, 1, 3650),
 });
 
@@ -118,7 +120,11 @@ export interface Config {
   readonly geocoder: { readonly provider: string; readonly url: string | undefined };
   /** Tile URL template for the map picker (a self-hosted tile server in production). */
   readonly mapTileUrl: string;
-  readonly photos: { readonly maxBytes: number; readonly downloadTimeoutMs: number };
+  /**
+   * Photo downloads: size and time caps, and `fetchAllow`, the `host` or `host:port` entries that
+   * downloads may reach although private or loopback (MEDIA_FETCH_ALLOW; self-hosted fakes).
+   */
+  readonly photos: { readonly maxBytes: number; readonly downloadTimeoutMs: number; readonly fetchAllow: readonly string[] };
   readonly draftIdleHours: number;
   /** Days after `resolved` during which a resident may say the problem is not fixed. */
   readonly reopenDays: number;
@@ -178,6 +184,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     if (!zaloHasToken) missing.push('ZALO_REFRESH_TOKEN (or ZALO_ACCESS_TOKEN)');
     problems.push(`${missing.join(', ')} empty while other Zalo credentials are set; set them all, or none to use the simulator`);
   }
+  let fetchAllow: string[] = [];
+  try {
+    fetchAllow = parseFetchAllowList(e.MEDIA_FETCH_ALLOW);
+  } catch (err) {
+    problems.push(`MEDIA_FETCH_ALLOW: ${err instanceof Error ? err.message : String(err)}; list host or host:port entries separated by commas`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const messenger: MessengerSettings | null = messengerReal
@@ -219,7 +231,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     zalo,
     geocoder: { provider: e.GEOCODER_PROVIDER, url: e.GEOCODER_URL },
     mapTileUrl: e.MAP_TILE_URL,
-    photos: { maxBytes: e.PHOTO_MAX_BYTES, downloadTimeoutMs: e.PHOTO_DOWNLOAD_TIMEOUT_MS },
+    photos: { maxBytes: e.PHOTO_MAX_BYTES, downloadTimeoutMs: e.PHOTO_DOWNLOAD_TIMEOUT_MS, fetchAllow },
     draftIdleHours: e.DRAFT_IDLE_HOURS,
     reopenDays: e.REOPEN_DAYS,
     webhookBodyLimit: e.WEBHOOK_BODY_LIMIT,

@@ -49,7 +49,7 @@ import { IngressGauge } from './inbox/ingress-gauge';
 import { JobQueue } from './jobs/job-queue';
 import { closeResolved, overdueReminders, purgeRetained, residentNotice } from './jobs/queues';
 import { createLogger, type Logger } from './logger';
-import { downloadImage, FsImageStore, PhotoPipeline } from './media';
+import { downloadImage, FsImageStore, ingestPhotos, PhotoPipeline } from './media';
 import { createNlu, type Nlu } from './nlu';
 import { createApp, mediaUrl } from './server/app';
 import { WebviewTokens } from './server/webview-token';
@@ -163,7 +163,8 @@ export function createApplication(o: ApplicationOptions): Application {
 
   // Use cases
   const recordPhoto = new RecordPhoto({
-    download: (url) => downloadImage(url, { timeoutMs: config.photos.downloadTimeoutMs, maxBytes: config.photos.maxBytes }),
+    download: (url) => downloadImage(url, { timeoutMs: config.photos.downloadTimeoutMs, maxBytes: config.photos.maxBytes, allow: config.photos.fetchAllow }),
+    bounded: (urls, allowed, ingest) => ingestPhotos(urls, { allowed, ingest }),
     processor: new PhotoPipeline({ store: images, maxBytes: config.photos.maxBytes }),
     media: new PgMediaRepo(db),
   });

@@ -11,6 +11,7 @@ import { isValidLatLng, pointInPolygon } from '../domain/geo/polygon';
 import {
   addPhotos,
   checkDescription,
+  MAX_PHOTOS,
   emptyDraft,
   isIdleExpired,
   type Draft,
@@ -96,7 +97,10 @@ export class FileReport {
 
   /** Downloads and processes photos (in parallel, before locking), then adds them to the draft. */
   async addPhotos(residentId: string, urls: string[]): Promise<PhotoOutcome> {
-    const results = await Promise.allSettled(urls.map((u) => this.d.photos.ingest(u)));
+    // Count before downloading: only as many as the draft still takes (read before the lock).
+    const current = await this.d.drafts.get(residentId);
+    const allowed = MAX_PHOTOS - (current?.photos.length ?? 0);
+    const { results, skipped } = await this.d.photos.ingestMany(urls, allowed);
     const ok: ProcessedPhoto[] = [];
     const failures: string[] = [];
     for (const r of results) {
@@ -108,7 +112,7 @@ export class FileReport {
     const draft = await this.update(residentId, (cur) => {
       const base = cur ?? emptyDraft(this.d.clock.now());
       const res = addPhotos(base, ok.map(({ gps: _gps, ...p }) => p));
-      outcome = { added: res.added, duplicates: res.duplicates, overLimit: res.overLimit };
+      outcome = { added: res.added, duplicates: res.duplicates, overLimit: res.overLimit + skipped };
       let next = res.draft;
       const gps = ok.find((p) => p.gps && this.insideServiceArea(p.gps))?.gps;
       if (gps && !next.location && !next.pendingLocation) {

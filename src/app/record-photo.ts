@@ -5,8 +5,16 @@
  */
 import type { MediaRepo, PhotoIngest, PhotoProcessor, ProcessedPhoto } from '../domain/reports/ports';
 
+/** Runs `ingest` over `urls`: at most `allowed` (+ a margin), a few at a time (src/media/ingest-photos). */
+export type BoundedIngest = <T>(urls: readonly string[], allowed: number, ingest: (url: string) => Promise<T>) => Promise<{ results: Array<PromiseSettledResult<T>>; skipped: number }>;
+
 export class RecordPhoto implements PhotoIngest {
-  constructor(private readonly d: { download: (url: string) => Promise<Buffer>; processor: PhotoProcessor; media: MediaRepo }) {}
+  constructor(private readonly d: { download: (url: string) => Promise<Buffer>; processor: PhotoProcessor; media: MediaRepo; bounded: BoundedIngest }) {}
+
+  /** Photos of one message: counted before anything is downloaded (a message may carry thousands of URLs). */
+  ingestMany(urls: readonly string[], allowed: number) {
+    return this.d.bounded(urls, allowed, (url) => this.ingest(url));
+  }
 
   /** A resident's attachment. */
   async ingest(url: string): Promise<ProcessedPhoto> {

@@ -9,6 +9,7 @@ import express, { type Request, type Response } from 'express';
 import type { Channel } from '../domain/shared/ids';
 import type { InboxWorker } from '../inbox/inbox-worker';
 import type { IngressGauge } from '../inbox/ingress-gauge';
+import { sanitiseEventBody } from '../inbox/sanitise';
 import type { Logger } from '../logger';
 import type { InboundEventInput } from '../storage/inbox-repo';
 
@@ -66,9 +67,18 @@ export function webhookRouter(d: WebhookRouterDeps): express.Router {
       log.info({ error: parsed.error }, 'malformed webhook refused');
       return res.status(400).json({ error: parsed.error });
     }
-    if (parsed.events.length > 0) {
+    // Each event is made storable on its own (lone surrogates, NUL, nesting): one bad event never
+    // fails its batch's good ones. An event nested too deep for anyone to mean it is refused.
+    const events: InboundEventInput[] = [];
+    for (const ev of parsed.events) {
+      const clean = sanitiseEventBody(ev.body);
+      if (clean.ok) events.push({ ...ev, body: clean.value });
+      else log.warn({ reason: clean.reason, kind: ev.kind }, 'webhook event refused: nested too deep');
+    }
+    if (parsed.events.length > 0 && events.length === 0) return res.status(400).json({ error: 'event nested too deep' });
+    if (events.length > 0) {
       try {
-        const out = await d.inbox.accept(parsed.events);
+        const out = await d.inbox.accept(events);
         if (out.duplicates > 0) log.info({ duplicates: out.duplicates }, 'redelivered events ignored');
       } catch (err) {
         log.error({ err: err instanceof Error ? err.message : String(err) }, 'could not store webhook events');

@@ -88,6 +88,8 @@ export async function createHarness(opts: { env?: Record<string, string>; runtim
     PUBLIC_URL: 'http://bot.test',
     LOG_LEVEL: 'silent',
     ...opts.env,
+    // The fakes serve attachment URLs from loopback, which photo downloads refuse unless allowed.
+    MEDIA_FETCH_ALLOW: [[graph.url, zalo.url].map((u) => new URL(u).host).join(','), opts.env?.MEDIA_FETCH_ALLOW].filter(Boolean).join(','),
   });
   const rt = createApplication({ config, db: t.db, logger: silentLogger, pollMs: 200, ...(opts.nlu ? { nlu: testNlu() } : {}), ...opts.runtime });
   await rt.start();

@@ -80,6 +80,11 @@ export interface ProcessedPhoto extends DraftPhoto {
 /** Downloads a platform attachment URL and runs it through the photo pipeline. */
 export interface PhotoIngest {
   ingest(url: string): Promise<ProcessedPhoto>;
+  /**
+   * Ingests at most `allowed` photos (plus a small margin for failures) of `urls`, a few at a time,
+   * repeated URLs once; `skipped` counts the URLs not even downloaded (over the limit).
+   */
+  ingestMany(urls: readonly string[], allowed: number): Promise<{ results: Array<PromiseSettledResult<ProcessedPhoto>>; skipped: number }>;
 }
 
 export interface GeocodeResult {

@@ -32,7 +32,6 @@ describe('a backend terminated in the middle of a turn', () => {
   let photoUrl: string;
   let served = 0;
   beforeAll(async () => {
-    h = await createHarness({ runtime: { retryBackoffMs: [200, 200, 200], pollMs: 100 } });
     const jpeg = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#aa3311' } }).jpeg().toBuffer();
     photoServer = http.createServer((_req, res) => {
       served++;
@@ -41,6 +40,7 @@ describe('a backend terminated in the middle of a turn', () => {
     });
     await new Promise<void>((r) => photoServer.listen(0, '127.0.0.1', r));
     photoUrl = `http://127.0.0.1:${(photoServer.address() as AddressInfo).port}/p.jpg`;
+    h = await createHarness({ env: { MEDIA_FETCH_ALLOW: new URL(photoUrl).host }, runtime: { retryBackoffMs: [200, 200, 200], pollMs: 100 } });
   });
   afterAll(async () => {
     await h.close();

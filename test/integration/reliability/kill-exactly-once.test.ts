@@ -50,7 +50,7 @@ describe('kill -9 right after the ack of a photo', () => {
   });
 
   async function start(): Promise<ChildApp> {
-    const c = await startChildApp({ databaseUrl: t.url, dataDir, graphUrl: graph.url, env: { LOG_LEVEL: 'error' } });
+    const c = await startChildApp({ databaseUrl: t.url, dataDir, graphUrl: graph.url, env: { LOG_LEVEL: 'error', MEDIA_FETCH_ALLOW: new URL(photoBase).host } });
     children.push(c);
     return c;
   }
