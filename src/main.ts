@@ -34,6 +34,7 @@ import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
 import { createMessengerClient } from './clients/graph/messenger-client';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
+import { createStaffConsole, type StaffConsole } from './console';
 import type { DevToolsModule } from './dev-tools';
 import type { ResidentChannels } from './domain/notifications/ports';
 import type { CategorySuggester, Clock, Geocoder } from './domain/reports/ports';
@@ -63,6 +64,12 @@ import { PgReportsRepo } from './storage/reports-repo';
 import { PgResidentsRepo } from './storage/residents-repo';
 import { PgSessionStore } from './storage/session-store';
 import { PgZaloTokenStore } from './storage/zalo-token-repo';
+import { PgAuditLog } from './storage/audit-repo';
+import { PgStaffApiKeysRepo } from './storage/staff-api-keys-repo';
+import { PgPasswordLinksRepo } from './storage/staff-password-links-repo';
+import { PgStaffSessionStore } from './storage/staff-session-store';
+import { PgStaffTokensRepo } from './storage/staff-tokens-repo';
+import { PgStaffUsersRepo } from './storage/staff-users-repo';
 
 export interface ApplicationOptions {
   readonly config: Config;
@@ -91,6 +98,8 @@ export interface Application {
   readonly publicUrl: string;
   readonly webviewTokens: WebviewTokens;
   readonly residents: PgResidentsRepo;
+  /** The staff console: guards, audit (`staff.audit.record`), `devAdmin()` for the simulator page. */
+  readonly staff: StaffConsole;
   readonly useCases: {
     readonly fileReport: FileReport;
     readonly queries: ReportQueries;
@@ -230,6 +239,24 @@ export function createApplication(o: ApplicationOptions): Application {
     syntheticLocation.zalo = (userId, lat, lng) => zaloLocationEvent(settings.appId, settings.oaId, userId, lat, lng, `webview-${crypto.randomUUID()}`, Date.now());
   }
 
+  // ── Staff console: people, access and security (src/console; repositories constructed here) ──
+  const staff = createStaffConsole({
+    settings: config.console,
+    simulator: config.simulator,
+    publicUrl,
+    city,
+    i18n,
+    logger,
+    clock,
+    audit: new PgAuditLog({ db, clock, logger }),
+    users: new PgStaffUsersRepo(db),
+    tokens: new PgStaffTokensRepo(db),
+    apiKeys: new PgStaffApiKeysRepo(db),
+    links: new PgPasswordLinksRepo(db),
+    sessions: new PgStaffSessionStore(db, logger),
+  });
+  // ── end of the staff console ──
+
   // The inbox and the HTTP app
   const lockPool = new Pool({ connectionString: connectionStringOf(db), max: 30 });
   lockPool.on('error', () => undefined);
@@ -252,6 +279,7 @@ export function createApplication(o: ApplicationOptions): Application {
       messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken }) : null),
       zalo: webhook(config.zalo ? zaloWebhookAdapter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey }) : null),
     },
+    consoleRoutes: (a) => staff.mount(a),
     extraRoutes: o.extraRoutes,
   });
 
@@ -264,15 +292,18 @@ export function createApplication(o: ApplicationOptions): Application {
     publicUrl,
     webviewTokens,
     residents,
+    staff,
     useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
+      await staff.start();
       inbox.start();
       await jobs.start();
     },
     async stop() {
       await inbox.stop();
       await jobs.stop();
+      await staff.close();
       await lockPool.end();
     },
   };
@@ -349,6 +380,8 @@ export async function main(): Promise<void> {
     extraRoutes: (app) => dev?.mount(app, () => baseUrl, content.city.map.center),
   });
   await application.start();
+  const devAdmin = application.staff.devAdmin();
+  if (devAdmin) process.stdout.write(`\nStaff console (development admin, new password at every start):\n  email:    ${devAdmin.email}\n  password: ${devAdmin.password}\n\n`);
 
   const server: Server = await new Promise((resolve) => {
     const s = application.app.listen(effective.port, () => resolve(s));
