@@ -36,7 +36,7 @@ interface FormValues {
 export function scopeChoices(views: ConsoleViews, req: Request, city: CityProfile) {
   const { t, locale, roleLabel } = views.common(req);
   return {
-    roles: STAFF_ROLES.map((r: StaffRole) => ({ value: r, label: `${roleLabel(r)} — ${t(ROLE_HINTS[r])}` })),
+    roles: STAFF_ROLES.map((r: StaffRole) => ({ value: r, label: roleLabel(r), hint: t(ROLE_HINTS[r]) })),
     agencies: city.agencies.map((a) => ({ id: a.id, name: a.name[locale] })),
   };
 }
