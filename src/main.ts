@@ -134,6 +134,8 @@ export function createApplication(o: ApplicationOptions): Application {
   const sessionStore = new PgSessionStore(db);
   const images = new FsImageStore(path.join(config.dataDir, 'media'));
   const deferred = new PgDeferredNoticesRepo(db);
+  /** The one audit writer of staff changes (use cases and the console record through it). */
+  const audit = new PgAuditLog({ db, clock, logger });
   const jobs = new JobQueue({ connectionString: connectionStringOf(db), logger });
 
   // Platform clients of the enabled channels
@@ -248,7 +250,7 @@ export function createApplication(o: ApplicationOptions): Application {
     i18n,
     logger,
     clock,
-    audit: new PgAuditLog({ db, clock, logger }),
+    audit,
     users: new PgStaffUsersRepo(db),
     tokens: new PgStaffTokensRepo(db),
     apiKeys: new PgStaffApiKeysRepo(db),
