@@ -40,6 +40,20 @@ export default tseslint.config(
   restrict(['dialogs/**/*.ts'], ['**/src/storage/**', '**/src/clients/**', '**/src/server/**', '**/src/inbox/**', '**/src/jobs/**', '**/src/media/**'], { paths: FRAMEWORKS.filter((p) => p !== 'i18next'), allowTypes: true }),
   // Channels translate payloads; business rules and writes belong to the use cases.
   restrict(['src/channels/**/*.ts'], ['**/storage/**', '**/app/**', '**/server/**', '**/console/**', '**/jobs/**'], { allowTypes: true }),
+  // The staff console (pages and /api/staff/v1) calls use cases and domain rules; storage, clients
+  // and the inbox only as types (main.ts constructs them); never dialogs or channels.
+  {
+    files: ['src/console/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: ['pg', 'pg-boss', 'bottender', 'sharp'].map((name) => ({ name, message: 'the console reaches the database through ports (see the README architecture)', allowTypeImports: true })),
+        patterns: [
+          { group: ['**/dialogs/**', '**/channels/**', '**/test/**', '**/dev/**'], message: 'the console may not depend on it (see the README architecture)' },
+          { group: ['**/storage/**', '**/clients/**', '**/inbox/**', '**/jobs/**', '**/media/**'], message: 'the console uses these only as types; main.ts constructs them', allowTypeImports: true },
+        ],
+      }],
+    },
+  },
   // The language model engine is self-contained.
   restrict(['src/nlu/**/*.ts'], ['**/storage/**', '**/app/**', '**/channels/**', '**/server/**', '**/dialogs/**'], { allowTypes: true }),
   {

@@ -72,7 +72,7 @@ export async function startDevTools(config: Config, logger: Logger): Promise<Dev
   effective = { ...effective, photos: { ...effective.photos, fetchAllow: [...effective.photos.fetchAllow, ...fakeHosts] } };
   return {
     config: effective,
-    mount(app, appBaseUrl, center) {
+    mount(app, appBaseUrl, center, opts = {}) {
       if (!graph && !zalo) return;
       mountSimulator(app, {
         appBaseUrl,
@@ -81,6 +81,8 @@ export async function startDevTools(config: Config, logger: Logger): Promise<Dev
         zalo,
         zaloWebhooks: zalo ? createZaloWebhooks({ appId: FAKE_SECRETS.zaloAppId, oaId: FAKE_SECRETS.zaloOaId, oaSecretKey: FAKE_SECRETS.zaloOaSecretKey }) : undefined,
         center,
+        guard: opts.guard,
+        devAdmin: opts.devAdmin,
       });
     },
     async stop() {

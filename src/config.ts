@@ -78,6 +78,20 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.string().optional().default('loopback, linklocal, uniquelocal'),
   MEDIA_FETCH_ALLOW: optionalString,
   INBOX_RETENTION_DAYS: intSetting(30, 1, 3650),
+
+  // ── Staff console: people, access and security (src/console) ──
+  ADMIN_EMAIL: optionalString,
+  // Not trimmed: a passphrase may end in a space.
+  ADMIN_PASSWORD: z.string().optional().transform((v) => (v === undefined || v === '' ? undefined : v)),
+  SESSION_SECRET: optionalString,
+  COOKIE_SECURE: z.enum(['auto', 'on', 'off']).optional().default('auto'),
+  CONSOLE_SESSION_HOURS: intSetting(12, 1, 24 * 7),
+  STAFF_TOKEN_HOURS: intSetting(12, 1, 12),
+  LOGIN_MAX_FAILURES: intSetting(5, 2, 100),
+  LOGIN_LOCK_MINUTES: intSetting(15, 1, 24 * 60),
+  LOGIN_IP_LIMIT: intSetting(30, 1, 100_000),
+  PASSWORD_LINK_HOURS: intSetting(24, 1, 24 * 14),
+  // ── end of the staff console's settings ──
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -146,7 +160,62 @@ export interface Config {
   readonly inboxRetentionDays: number;
   /** Messaging windows of the platforms and the Zalo template for notices after the window. */
   readonly windows: { readonly messengerWindowHours: number; readonly zaloWindowDays: number; readonly zbsStatusTemplateId: string | undefined };
+  /** The staff console (src/console): first admin, sessions, cookies, sign-in limits. */
+  readonly console: ConsoleSettings;
 }
+
+// ── Staff console settings ──
+export interface ConsoleSettings {
+  /** ADMIN_EMAIL and ADMIN_PASSWORD: an admin created at start-up when no active admin exists. */
+  readonly firstAdmin: { readonly email: string; readonly password: string } | null;
+  /** Signs the session cookie; unset: a random secret per start (sessions end at restart). */
+  readonly sessionSecret: string | undefined;
+  /** `Secure` cookies and HSTS: COOKIE_SECURE=on/off, or `auto` = PUBLIC_URL is https. */
+  readonly secureCookies: boolean;
+  /** A console session lasts this long after sign-in. */
+  readonly sessionHours: number;
+  /** Lifetime of a token from POST /api/staff/v1/tokens (at most 12). */
+  readonly tokenHours: number;
+  /** Consecutive failed sign-ins that lock an account, and for how long. */
+  readonly maxFailures: number;
+  readonly lockMinutes: number;
+  /** Failed sign-ins (console and tokens) allowed per client address per 15 minutes. */
+  readonly ipFailuresPer15Min: number;
+  /** Lifetime of a one-time link to set a password. */
+  readonly passwordLinkHours: number;
+}
+
+/** The shortest ADMIN_PASSWORD accepted (the console's own minimum for every password). */
+export const ADMIN_PASSWORD_MIN_LENGTH = 12;
+
+function consoleProblems(e: z.output<typeof EnvSchema>): string[] {
+  const problems: string[] = [];
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    problems.push(`${e.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'} is empty while the other is set; set both to create the first admin, or neither`);
+  }
+  if (e.ADMIN_EMAIL !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e.ADMIN_EMAIL)) problems.push('ADMIN_EMAIL is not an email address; set it to the first admin\'s email');
+  if (e.ADMIN_PASSWORD !== undefined && [...e.ADMIN_PASSWORD].length < ADMIN_PASSWORD_MIN_LENGTH) {
+    problems.push(`ADMIN_PASSWORD is shorter than ${ADMIN_PASSWORD_MIN_LENGTH} characters; choose a longer passphrase (it is only used to create the first admin)`);
+  }
+  if (e.ADMIN_PASSWORD !== undefined && [...e.ADMIN_PASSWORD].length > 256) problems.push('ADMIN_PASSWORD is longer than 256 characters; choose a shorter passphrase');
+  if (e.SESSION_SECRET !== undefined && e.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET is shorter than 32 characters; generate one with `openssl rand -base64 48`');
+  return problems;
+}
+
+function consoleSettings(e: z.output<typeof EnvSchema>): ConsoleSettings {
+  return {
+    firstAdmin: e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : null,
+    sessionSecret: e.SESSION_SECRET,
+    secureCookies: e.COOKIE_SECURE === 'on' ? true : e.COOKIE_SECURE === 'off' ? false : (e.PUBLIC_URL ?? '').startsWith('https://'),
+    sessionHours: e.CONSOLE_SESSION_HOURS,
+    tokenHours: e.STAFF_TOKEN_HOURS,
+    maxFailures: e.LOGIN_MAX_FAILURES,
+    lockMinutes: e.LOGIN_LOCK_MINUTES,
+    ipFailuresPer15Min: e.LOGIN_IP_LIMIT,
+    passwordLinkHours: e.PASSWORD_LINK_HOURS,
+  };
+}
+// ── end of the staff console settings ──
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -190,6 +259,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   } catch (err) {
     problems.push(`MEDIA_FETCH_ALLOW: ${err instanceof Error ? err.message : String(err)}; list host or host:port entries separated by commas`);
   }
+  problems.push(...consoleProblems(e));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const messenger: MessengerSettings | null = messengerReal
@@ -240,6 +310,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     trustProxy: e.TRUST_PROXY,
     inboxRetentionDays: e.INBOX_RETENTION_DAYS,
     windows: { messengerWindowHours: e.MESSENGER_WINDOW_HOURS, zaloWindowDays: e.ZALO_WINDOW_DAYS, zbsStatusTemplateId: e.ZALO_ZBS_TEMPLATE_STATUS_ID },
+    console: consoleSettings(e),
   };
 }
 

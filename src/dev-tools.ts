@@ -10,8 +10,12 @@ import type { Logger } from './logger';
 export interface DevTools {
   /** The configuration with the platform URLs (and credentials) of the fakes that were started. */
   readonly config: Config;
-  /** Mounts `/simulator` on the app; `appBaseUrl` is read on every send (known after listen). */
-  mount(app: express.Express, appBaseUrl: () => string, center: { lat: number; lng: number }): void;
+  /**
+   * Mounts `/simulator` on the app; `appBaseUrl` is read on every send (known after listen).
+   * `guard` runs in front of it (a staff sign-in when some channel is real); the page shows
+   * `devAdmin`'s credentials when there is one.
+   */
+  mount(app: express.Express, appBaseUrl: () => string, center: { lat: number; lng: number }, opts?: { guard?: express.RequestHandler[]; devAdmin?: () => { email: string; password: string } | null }): void;
   stop(): Promise<void>;
 }
 

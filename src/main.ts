@@ -36,6 +36,7 @@ import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
 import { createMessengerClient } from './clients/graph/messenger-client';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
+import { createStaffConsole, type StaffConsole } from './console';
 import type { DevToolsModule } from './dev-tools';
 import type { OutboundMessage } from './domain/messages';
 import type { ResidentChannels } from './domain/notifications/ports';
@@ -70,6 +71,12 @@ import { PgSessionStore } from './storage/session-store';
 import { PgZaloTokenStore } from './storage/zalo-token-repo';
 import { PgWebviewTokenUses } from './storage/webview-token-uses-repo';
 import { PgRetentionRepo } from './storage/retention-repo';
+import { PgAuditLog } from './storage/audit-repo';
+import { PgStaffApiKeysRepo } from './storage/staff-api-keys-repo';
+import { PgPasswordLinksRepo } from './storage/staff-password-links-repo';
+import { PgStaffSessionStore } from './storage/staff-session-store';
+import { PgStaffTokensRepo } from './storage/staff-tokens-repo';
+import { PgStaffUsersRepo } from './storage/staff-users-repo';
 
 export interface ApplicationOptions {
   readonly config: Config;
@@ -83,8 +90,8 @@ export interface ApplicationOptions {
   readonly geocoder?: Geocoder;
   readonly suggester?: CategorySuggester;
   readonly understanding?: TextUnderstanding;
-  /** Extra routes (the simulator) mounted before the 404 handler. */
-  readonly extraRoutes?: (app: express.Express) => void;
+  /** Extra routes (the simulator) mounted before the 404 handler; gets the staff console for sign-in. */
+  readonly extraRoutes?: (app: express.Express, staff: StaffConsole) => void;
   /** Inbox recovery poll interval. */
   readonly pollMs?: number;
   /** Back-off between attempts of a failed turn (tests shorten it). */
@@ -100,6 +107,8 @@ export interface Application {
   readonly publicUrl: string;
   readonly webviewTokens: WebviewTokens;
   readonly residents: PgResidentsRepo;
+  /** The staff console: guards, audit (`staff.audit.record`), `devAdmin()` for the simulator page. */
+  readonly staff: StaffConsole;
   readonly useCases: {
     readonly fileReport: FileReport;
     readonly queries: ReportQueries;
@@ -135,6 +144,8 @@ export function createApplication(o: ApplicationOptions): Application {
   const sessionStore = new PgSessionStore(db);
   const images = new FsImageStore(path.join(config.dataDir, 'media'));
   const deferred = new PgDeferredNoticesRepo(db);
+  /** The one audit writer of staff changes (use cases and the console record through it). */
+  const audit = new PgAuditLog({ db, clock, logger });
   const jobs = new JobQueue({ connectionString: connectionStringOf(db), logger });
 
   // Platform clients of the enabled channels
@@ -247,6 +258,24 @@ export function createApplication(o: ApplicationOptions): Application {
     syntheticLocation.zalo = (userId, lat, lng) => zaloLocationEvent(settings.appId, settings.oaId, userId, lat, lng, `webview-${crypto.randomUUID()}`, Date.now());
   }
 
+  // ── Staff console: people, access and security (src/console; repositories constructed here) ──
+  const staff = createStaffConsole({
+    settings: config.console,
+    simulator: config.simulator,
+    publicUrl,
+    city,
+    i18n,
+    logger,
+    clock,
+    audit,
+    users: new PgStaffUsersRepo(db),
+    tokens: new PgStaffTokensRepo(db),
+    apiKeys: new PgStaffApiKeysRepo(db),
+    links: new PgPasswordLinksRepo(db),
+    sessions: new PgStaffSessionStore(db, logger),
+  });
+  // ── end of the staff console ──
+
   // The inbox: turns in one transaction each, their replies recorded and sent after the commit.
   const lockPool = new Pool({ connectionString: connectionStringOf(db), max: 30 });
   guardClientErrors(lockPool, (err) => logger.warn({ err: err.message }, 'inbox database connection lost'));
@@ -297,7 +326,8 @@ export function createApplication(o: ApplicationOptions): Application {
       messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken }) : null),
       zalo: webhook(config.zalo ? zaloWebhookAdapter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey }) : null),
     },
-    extraRoutes: o.extraRoutes,
+    consoleRoutes: (a) => staff.mount(a),
+    extraRoutes: o.extraRoutes ? (a) => o.extraRoutes?.(a, staff) : undefined,
   });
 
   return {
@@ -309,15 +339,18 @@ export function createApplication(o: ApplicationOptions): Application {
     publicUrl,
     webviewTokens,
     residents,
+    staff,
     useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
+      await staff.start();
       inbox.start();
       await jobs.start();
     },
     async stop() {
       await inbox.stop();
       await jobs.stop();
+      await staff.close();
       await lockPool.end();
     },
   };
@@ -403,9 +436,16 @@ export async function main(): Promise<void> {
     logger,
     nlu,
     content,
-    extraRoutes: (app) => dev?.mount(app, () => baseUrl, content.city.map.center),
+    extraRoutes: (app, staff) =>
+      dev?.mount(app, () => baseUrl, content.city.map.center, {
+        // With real credentials somewhere, only signed-in staff may play residents.
+        guard: config.messenger || config.zalo ? staff.signedInGuard() : undefined,
+        devAdmin: () => staff.devAdmin(),
+      }),
   });
   await application.start();
+  const devAdmin = application.staff.devAdmin();
+  if (devAdmin) process.stdout.write(`\nStaff console (development admin, new password at every start):\n  email:    ${devAdmin.email}\n  password: ${devAdmin.password}\n\n`);
 
   const server: Server = await new Promise((resolve) => {
     const s = application.app.listen(effective.port, () => resolve(s));

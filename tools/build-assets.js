@@ -12,6 +12,8 @@ const copies = [
   ['locales', 'locales'],
   ['src/server/public', 'src/server/public'],
   ['src/storage/migrations', 'src/storage/migrations'],
+  ['src/console/views', 'src/console/views'],
+  ['src/console/public', 'src/console/public'],
 ];
 for (const [from, to] of copies) {
   const src = path.join(root, from);

@@ -34,6 +34,10 @@ export interface SimulatorOptions {
   /** Builders signed with the OA secret key the running app checks; default the fake secrets (FAKE_SECRETS). */
   readonly zaloWebhooks?: ZaloWebhookBuilders;
   readonly logger?: Logger;
+  /** The development admin of the console, shown on the page so `npm start` needs nothing else. */
+  readonly devAdmin?: () => { email: string; password: string } | null;
+  /** Middleware in front of the simulator (a staff sign-in when real credentials are configured). */
+  readonly guard?: readonly express.RequestHandler[];
   /** Prefill of the 📍 prompt; default the centre of Huế. */
   readonly center?: { readonly lat: number; readonly lng: number };
 }
@@ -143,7 +147,8 @@ export function mountSimulator(app: express.Express, opts: SimulatorOptions): vo
 
   r.get('/api/config', (_req, res) => {
     noStore(res);
-    res.json({ channels, center: opts.center ?? HUE_CENTER });
+    const admin = opts.devAdmin?.() ?? null;
+    res.json({ channels, center: opts.center ?? HUE_CENTER, ...(admin ? { devAdmin: { email: admin.email, password: admin.password } } : {}) });
   });
 
   r.post('/api/send', express.json({ limit: '40mb' }), async (req: Request, res: Response) => {
@@ -220,7 +225,7 @@ export function mountSimulator(app: express.Express, opts: SimulatorOptions): vo
     formAction: ["'self'"],
     frameAncestors: ["'none'"],
   });
-  app.use('/simulator', policy, r);
+  app.use('/simulator', policy, ...(opts.guard ?? []), r);
 
   function buildMessenger(i: SendInput) {
     const hooks = opts.messengerWebhooks;

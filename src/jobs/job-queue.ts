@@ -43,17 +43,22 @@ export class JobQueue implements JobSender {
   }
 
   async start(): Promise<void> {
-    await this.boss.start();
+    // Processes starting together on one database race to create queues and schedules; PostgreSQL
+    // may pick one as a deadlock victim, which simply tries again.
+    await retryOnDeadlock(() => this.boss.start());
     for (const def of this.o.queues ?? ALL_QUEUES) {
       const p = def.policy;
-      await this.boss.createQueue(def.name, {
-        name: def.name,
-        retryLimit: p.retryLimit,
-        retryDelay: p.retryDelaySeconds,
-        retryBackoff: p.backoff,
-        expireInSeconds: p.expireInSeconds,
-      });
-      if (def.cron) await this.boss.schedule(def.name, def.cron.expression, {}, { tz: def.cron.tz });
+      await retryOnDeadlock(() =>
+        this.boss.createQueue(def.name, {
+          name: def.name,
+          retryLimit: p.retryLimit,
+          retryDelay: p.retryDelaySeconds,
+          retryBackoff: p.backoff,
+          expireInSeconds: p.expireInSeconds,
+        }),
+      );
+      const cron = def.cron;
+      if (cron) await retryOnDeadlock(() => this.boss.schedule(def.name, cron.expression, {}, { tz: cron.tz }));
     }
     for (const { def, handler } of this.handlers.values()) {
       await this.boss.work<unknown>(def.name, { pollingIntervalSeconds: this.o.pollingIntervalSeconds ?? 0.5, batchSize: 1, includeMetadata: true }, async (jobs) => {
@@ -97,4 +102,16 @@ export class JobQueue implements JobSender {
 export function keyToUuid(queue: string, key: string): string {
   const h = crypto.createHash('sha256').update(`${queue}\u0000${key}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`;
+}
+
+async function retryOnDeadlock<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if ((code !== '40P01' && code !== '40001' && code !== '23505') || i >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 50 * i + Math.floor(Math.random() * 50)));
+    }
+  }
 }

@@ -39,6 +39,8 @@ export interface AppDeps {
   readonly syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>>;
   /** Webhook routers by channel path segment (`messenger`, `zalo`); a disabled channel's answers 404. */
   readonly webhooks: Readonly<Record<string, express.Router>>;
+  /** The staff console (`/console`, `/api/staff/v1`): mounted by src/console, before the extras. */
+  readonly consoleRoutes?: (app: express.Express) => void;
   readonly extraRoutes?: (app: express.Express) => void;
 }
 
@@ -130,6 +132,7 @@ export function createApp(d: AppDeps): express.Express {
     return res.json({ ok: true });
   });
 
+  d.consoleRoutes?.(app);
   d.extraRoutes?.(app);
 
   app.use((_req, res) => {

@@ -446,6 +446,11 @@
       var cfg = await api('GET', '/simulator/api/config');
       state.channels = cfg.channels;
       state.center = cfg.center;
+      if (cfg.devAdmin) {
+        document.getElementById('admin-email').textContent = cfg.devAdmin.email;
+        document.getElementById('admin-password').textContent = cfg.devAdmin.password;
+        document.getElementById('console-login').hidden = false;
+      }
     } catch (err) {
       setStatus('Could not load the simulator config: ' + err.message, true);
     }

@@ -106,11 +106,18 @@ describe('two processes on one database', () => {
       );
       return Number(r.rows[0]!.n) === 0 ? true : undefined;
     }, 60_000, a);
+    // Every message answered, in order. The one exception the platforms allow no defence against:
+    // a reply the killed process had handed to the platform but not yet recorded as sent goes out
+    // again from the survivor (at most one, right after itself).
+    let repeated = 0;
     for (let r = 0; r < RESIDENTS; r++) {
       const replies = graph.sentMessages(`two-load-${r}`).map((x) => x.message?.text ?? '');
-      const mentioned = replies.map((x) => x.match(/PA-[2-9A-HJ-NP-Z]{6}/)?.[0]).filter(Boolean);
-      expect(mentioned).toEqual(Array.from({ length: MESSAGES }, (_, m) => code(r, m)));
+      const mentioned = replies.map((x) => x.match(/PA-[2-9A-HJ-NP-Z]{6}/)?.[0]).filter((x): x is string => !!x);
+      const collapsed = mentioned.filter((x, i) => x !== mentioned[i - 1]);
+      repeated += mentioned.length - collapsed.length;
+      expect(collapsed).toEqual(Array.from({ length: MESSAGES }, (_, m) => code(r, m)));
     }
+    expect(repeated).toBeLessThanOrEqual(1);
     const handled = await t.db.query<{ status: string; n: number }>("SELECT status, count(*)::int AS n FROM inbound_events WHERE conversation_key LIKE 'messenger:two-load-%' GROUP BY status");
     expect(handled.rows).toEqual([{ status: 'done', n: total }]);
   }, 120_000);
