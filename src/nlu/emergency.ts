@@ -82,6 +82,8 @@ interface Rule {
   readonly re: RegExp;
   /** If this also matches, the rule does not fire (local exceptions). */
   readonly unless?: RegExp;
+  /** Each of these must also match somewhere in the message, in any order (a situation: a hazard and people in it). */
+  readonly with?: readonly RegExp[];
 }
 
 const PERSON = 'người/ai/em_bé/bé/cháu/trẻ/con/ông/bà/cụ/mẹ/bố/ba/cha/vợ/chồng/anh/chị/em/bạn/tôi/mình/nó/hắn/họ/công_nhân/thợ/học_sinh/đứa/khách';
@@ -107,13 +109,13 @@ const RULES: readonly Rule[] = [
   },
 
   // ---- gas
-  { id: 'gas.leak', kind: 'gas', strength: 'hard', re: re('rò/rò_rỉ/xì/hở/rỉ ~1 gas/ga/khí', 'mùi gas/ga/khí_gas', 'bình gas/ga ~2 rò/xì/nổ/cháy/hở', 'khí_đốt/ống_gas/ống_ga ~2 rò/rò_rỉ/xì/hở/vỡ', 'gas ~3 leak/leaking/leaks', 'smell ~2 gas', 'leaking ~2 gas', 'khí độc'), unless: re('=xì =gà') },
+  { id: 'gas.leak', kind: 'gas', strength: 'hard', re: re('rò/rò_rỉ/xì/hở/rỉ ~1 gas/ga/khí', 'mùi gas/ga/khí_gas', 'bình gas/ga ~4 rò/xì/nổ/cháy/hở', 'xì ~1 gas/ga', 'mùi gas/ga ~3 nồng/nặng', 'khí_đốt/ống_gas/ống_ga ~2 rò/rò_rỉ/xì/hở/vỡ', 'gas ~3 leak/leaking/leaks', 'smell/smells/smelling ~2 gas', 'gas ~1 smell', 'gas ~2 leaking', 'leaking ~2 gas', 'khí độc'), unless: re('=xì =gà') },
 
   // ---- rescue
   { id: 'rescue.trapped', kind: 'rescue', strength: 'hard', re: re('mắc_kẹt', 'bị kẹt ~2 trong/thang_máy/dưới/giữa/không_ra', 'kẹt trong/dưới', 'kẹt thang_máy', 'trapped', 'stuck in/inside ~2 lift/elevator/car/house/building/rubble/flood/water', 'stuck ~1 in ~1 the ~1 lift/elevator'), unless: re('kẹt xe') },
   { id: 'rescue.drowning', kind: 'rescue', strength: 'hard', re: re('đuối_nước', 'chết_đuối', 'bị đuối', 'sắp chìm', 'bị chìm', 'nước cuốn/cuốn_trôi', 'lũ cuốn', 'bị cuốn trôi', 'chới_với', 'lật thuyền/ghe/xuồng/đò', 'thuyền/ghe/xuồng/đò ~2 bị ~1 lật/chìm', 'drowning', 'drowned', 'swept away', 'sinking', 'capsized') },
   { id: 'rescue.fall', kind: 'rescue', strength: 'hard', re: re(`rơi/té/ngã/rớt/lọt/nhảy ~1 xuống sông/hồ/giếng/hố/cống/biển/vực/kênh/mương/ao`, 'nhảy cầu', 'định/đòi/muốn nhảy ~3 lầu/tầng/cầu/xuống/sông', 'nhảy từ ~3 tầng/lầu/cầu/sân_thượng', 'fell into/in/off ~2 river/well/hole/lake/sea/canal/drain/bridge', 'fallen into ~2 river/well/hole/lake', 'jump/jumped/jumping off ~2 bridge') },
-  { id: 'rescue.collapse', kind: 'rescue', strength: 'hard', re: re(`=sập ~3 ${PERSON}/đè/vùi/bên_trong`, 'nhà/tường/cầu/mái/công_trình/giàn_giáo sập ~3 =đè/người/=vùi', '=đè/=vùi ~1 ' + PERSON, '=đè lên ~2 ' + PERSON, '=vùi lấp', 'sạt_lở ~3 =vùi/lấp/=đè/cuốn/sập', `đổ ~1 =đè ~2 ${PERSON}`, 'bị vùi', 'collapsed ~3 people/someone/inside/trapped/on', 'buried', 'crushed') },
+  { id: 'rescue.collapse', kind: 'rescue', strength: 'hard', re: re(`=sập ~3 ${PERSON}/đè/vùi/bên_trong`, 'nhà/tường/cầu/mái/công_trình/giàn_giáo =sập ~3 =đè/người/=vùi', 'bị/đã/vừa/đổ sập ~3 =đè/người/=vùi/kẹt/bên_trong/trong', '=đè/=vùi ~1 ' + PERSON, '=đè lên ~2 ' + PERSON, '=vùi lấp', 'sạt_lở ~3 =vùi/lấp/=đè/cuốn/sập', `đổ ~1 =đè ~2 ${PERSON}`, 'bị vùi', 'collapsed ~3 people/someone/inside/trapped/on', 'buried', 'crushed') },
   { id: 'rescue.isolated', kind: 'rescue', strength: 'soft', re: re('bị cô_lập', 'nước lên ~2 nóc/mái', 'lũ ~2 nóc/mái') },
   { id: 'rescue.cannot-leave', kind: 'rescue', strength: 'hard', re: re('tôi/mình/chúng_tôi/bọn_tôi/cả_nhà/mọi_người/người_già/ông/bà/mẹ/con ~3 không ~1 thoát/ra ~2 được', 'không ~1 thoát ~1 ra ~1 ngoài ~1 được', 'we/i ~3 cannot/can\'t/cant/couldn\'t get ~1 out', 'no way out') },
 
@@ -130,7 +132,7 @@ const RULES: readonly Rule[] = [
 
   // ---- medical
   { id: 'medical.injury', kind: 'medical', strength: 'soft', re: re('bị_thương', 'chảy ~1 máu', 'mất ~1 máu', 'máu ~1 chảy', 'gãy chân/tay/cổ', 'bị ~1 rắn/chó_dại cắn', 'snake ~1 bite/bit', 'bitten ~2 snake', 'injured', 'injuries', 'bleeding', 'hurt ~2 badly', 'badly hurt', 'broken leg/arm/neck') },
-  { id: 'medical.collapse', kind: 'medical', strength: 'hard', re: re('=ngất', 'ngất_xỉu', 'xỉu', 'bị ngất', 'bất_tỉnh', 'hôn_mê', 'đột_quỵ', 'co_giật', 'nằm gục', 'đầy máu', 'máu me', 'treo cổ', 'sắp đẻ', 'đẻ rơi', 'đang đẻ', 'sốc thuốc', 'ngừng thở', 'không thở', 'tắt thở', 'lên cơn', 'lên cơn đau tim', 'bị đau tim', 'đau ngực', 'sốc phản_vệ', 'trụy tim', 'ngừng tim', 'chuyển_dạ', 'vỡ ối', 'đau đẻ', 'unconscious', 'fainted', 'passed out', 'someone/man/woman/person/he/she/grandma/grandpa/mother/father/child/boy/girl ~2 collapsed', 'not breathing', 'stopped breathing', 'heart attack', 'stroke', 'seizure', 'overdose', 'in labour', 'in labor', 'choking') },
+  { id: 'medical.collapse', kind: 'medical', strength: 'hard', re: re('=ngất', 'ngất_xỉu', '=xỉu', 'bị xỉu', 'xỉu ~1 rồi/luôn/ngang', 'bị ngất', 'bất_tỉnh', 'hôn_mê', 'đột_quỵ', 'co_giật', 'nằm gục', 'đầy máu', 'máu me', 'treo cổ', 'sắp/đang =đẻ', '=đẻ rơi', 'chuyển_dạ ~1 đẻ', 'sốc thuốc', 'ngừng thở', 'không thở', 'tắt thở', 'lên cơn', 'lên cơn đau tim', 'bị đau tim', 'đau ngực', 'sốc phản_vệ', 'trụy tim', 'ngừng tim', 'chuyển_dạ', 'vỡ ối', 'đau =đẻ', 'đau_đẻ ~1 rồi', 'unconscious', 'fainted', 'passed out', 'someone/man/woman/person/he/she/grandma/grandpa/mother/father/child/boy/girl ~2 collapsed', 'not breathing', 'stopped breathing', 'heart attack', 'stroke', 'seizure', 'overdose', 'in labour', 'in labor', 'choking') },
   { id: 'medical.breathing', kind: 'medical', strength: 'soft', re: re('khó_thở', 'không ~1 thở ~1 được'), unless: re('khói/bụi/mùi ~4 khó_thở', 'khó_thở ~4 khói/bụi/mùi') },
   { id: 'medical.shock', kind: 'medical', strength: 'hard', re: re('bị ~1 điện giật', 'điện giật ~2 ' + PERSON, '=giật chết', 'bị =giật ~1 điện', 'electrocuted', 'electric shock') },
   { id: 'medical.accident', kind: 'medical', strength: 'soft', re: re(`tai_nạn ~4 ${PERSON}/nặng/máu/nằm/bị_thương/chết/nghiêm_trọng/bất_tỉnh/cấp_cứu`, 'vừa ~2 tai_nạn', 'đang ~2 tai_nạn', 'xe ~2 tông/=đâm/húc/đụng/cán ~3 người', 'tông/=đâm/húc/đụng/cán ~1 người', `${PERSON} ~2 bị ~1 xe ~1 tông/=đâm/húc/đụng/cán`, 'bị ~1 xe ~1 tông/=đâm/húc/đụng/cán ~3 chết/bị_thương/nặng/bất_tỉnh/máu', 'accident ~4 injured/hurt/bleeding/lying/dead/serious/ambulance', 'hit by a car/truck/motorbike/bus', 'run over', 'car crash', 'crash ~3 injured/hurt/people') },
@@ -139,6 +141,122 @@ const RULES: readonly Rule[] = [
 
   // ---- generic cries for help (kind from the rest of the message)
   { id: 'help.cry', kind: 'rescue', strength: 'hard', re: re('cứu với', 'cứu tôi/em/mình/tui/con/cháu/chúng_tôi/bọn_tôi/mẹ/bố/ba/anh/chị/người', 'cứu ~1 với', 'cứu cứu', 'cứu mạng', 'cứu ~1 gấp', 'cứu ~1 nhanh/mau', 'help help', 'sos', 'save me', 'someone help', 'somebody help', 'mayday', 'help us ~3 trapped/dying/drowning/fire', 'help ~2 dying') },
+];
+
+
+// ---------------------------------------------------------------------------------------------
+// Situations: danger told as what is happening rather than with an emergency word ("nước dâng tới
+// mái, bà tôi không đi được", "he fell and is not responding"). Most are a hazard AND people in it,
+// so that "nước ngập đường" (a drainage report) or "khói đốt rác bay vào nhà" (pollution) stay reports.
+
+/** Water that is rising, surrounding or sweeping: the hazard of a flood emergency. */
+const WATER_DANGER = re(
+  'nước/lũ/lụt ~3 dâng/lên ~3 nhanh/cao/tới/đến/ngang/lút/quá/mãi/hoài/nữa/tiếp/dữ/ào_ào/gần',
+  'nước/lũ ~1 đang ~1 dâng/lên', 'nước/lũ ~1 dâng', 'dâng ~1 lên',
+  'ngập/lút/ngập_lút/ngập_sâu ~3 tới/đến/ngang/quá/qua/hết/lút ~1 ngực/cổ/bụng/nóc/mái/trần/cửa_sổ/đầu/tầng/gác/lưng/eo/nách/nhà/người',
+  'ngập ~1 nóc/mái/trần/gác/tầng', 'lút/ngập_lút ~2 tầng/nhà/mái/nóc/đầu',
+  'tràn ~1 vào/vô ~1 nhà/phòng', 'tràn qua ~1 đê', 'vỡ đê', 'lũ về', 'lũ quét', 'lũ ống', 'nước ~1 chảy_xiết', 'chảy_xiết',
+  'nước/lũ ~1 bao_vây', 'bị ~1 nước/lũ ~1 bao_vây/cô_lập/vây', 'cô_lập', 'lũ/nước ~2 cuốn',
+  'water/flood/floodwater/floods/river ~3 rising/risen/rose/rises/coming/came/come/pouring/pours/up', 'rising ~1 water/waters/flood/river', 'still ~1 rising', 'water ~4 into ~2 house/room/ground/home',
+  'flood/flooded/flooding/water ~5 roof/chest/neck/waist/ceiling/upstairs/door/window',
+  'cut ~1 off ~2 by ~2 flood/floods/water', 'under ~1 water', 'surrounded ~2 by ~2 water/flood',
+);
+/** People who cannot get away, or a call for someone to come. */
+const PEOPLE_STUCK = re(
+  'kẹt/mắc_kẹt', 'không/chưa ~2 ra/xuống/thoát_ra/chạy/đi/di_chuyển/ra_ngoài/sơ_tán/di_dời ~2 được/kịp',
+  'không/chưa ~1 kịp ~1 di_dời/sơ_tán/chạy/ra', 'không ~2 đi_lại/đi/đứng/bơi ~1 được', 'không ~1 có ~1 ghe/thuyền/xuồng/đường',
+  'leo/trèo/đứng/ngồi/trú/ở/bám ~3 mái/nóc/gác/lầu/trên_mái/tầng_hai/tầng_2/cây/bàn', 'kêu ~1 cứu', 'kêu_cứu', 'cứu', 'cứu_hộ', 'cứu_nạn',
+  'cần/gửi/đưa/cho/xin ~3 ghe/thuyền/xuồng/người/cano ~2 đến/tới/cứu/giúp', 'bà_bầu/trẻ_nhỏ/trẻ_em/em_bé/người_già/cụ_già/ông_bà/con_nít',
+  'stuck', 'trapped', 'cut off', 'can_t/cannot/couldn_t ~2 get ~1 out/away/down', 'can_t/cannot ~1 walk/move/swim/leave/escape',
+  'on ~1 the ~1 roof', 'upstairs', 'need ~2 rescue/rescuing/boat/help', 'help', 'rescue', 'calling ~2 help', 'elderly', 'baby', 'kids', 'children',
+);
+const SMOKE = re(
+  'khói ~3 đen/mù_mịt/dày/đặc/đầy/tràn/bốc/ùn_ùn/cuồn_cuộn/nghi_ngút/kín/lên/mịt_mù/um',
+  'đầy/ngập/kín ~1 khói', 'lửa ~3 lan/bùng/bén/bao_trùm', 'cháy lan',
+  'smoke ~3 filling/pouring/coming/everywhere/thick/billowing/full/rising/spreading', 'thick/black/heavy ~1 smoke', 'full ~1 of ~1 smoke', 'filling ~2 with ~1 smoke',
+  'flames',
+);
+const INDOOR = re(
+  'nhà/phòng/căn_hộ/chung_cư/hành_lang/cầu_thang/tầng/lầu/trọ/khách_sạn/ban_công/cửa_sổ/bếp/tòa_nhà/bên_trong',
+  'apartment/room/corridor/hallway/stairwell/stairs/building/hotel/house/flat/floor/upstairs/door/window/kitchen/inside',
+);
+const PEOPLE_IN_DANGER = re(
+  'kêu ~1 cứu', 'kêu_cứu', 'la_hét', 'la ~1 hét', 'tiếng ~1 người ~1 la/kêu', 'bên_trong', 'còn ~3 trong/bên_trong/ở_trong', 'kẹt/mắc_kẹt',
+  'không ~2 xuống/ra/thoát/chạy ~2 được', 'đang ~1 ngủ', 'inside', 'calling/screaming/shouting/crying ~2 help/for', 'banging', 'trapped', 'stuck',
+  'can_t/cannot/couldn_t ~2 get ~1 out/down', 'still ~2 inside/in', 'someone ~2 inside', 'people ~2 inside',
+);
+
+const SITUATION_RULES: readonly Rule[] = [
+  { id: 'situation.flood-people', kind: 'rescue', strength: 'hard', re: WATER_DANGER, with: [PEOPLE_STUCK] },
+  { id: 'situation.smoke-people', kind: 'fire', strength: 'hard', re: SMOKE, with: [INDOOR, PEOPLE_IN_DANGER], unless: FIRE_UNLESS },
+  {
+    // Someone down and not responding: collapsed, motionless, cannot be woken, turning blue, choking.
+    id: 'situation.unresponsive', kind: 'medical', strength: 'hard',
+    re: re(
+      'gục ~1 xuống/ngã/tại_chỗ/trên', 'ngã/té ~1 gục/quỵ/xuống ~3 bất_tỉnh/không ~1 dậy', 'đổ gục', 'nằm ~2 bất_động/bất_tỉnh/sõng_soài/gục/co_giật',
+      'nằm ~1 im ~3 không', 'bất_động', 'không ~1 cử_động/nhúc_nhích/động_đậy/phản_ứng', 'gọi/lay/kêu ~3 không/chẳng/ko ~1 dậy/tỉnh/trả_lời/thưa/phản_ứng',
+      'gọi/lay ~1 mãi/hoài ~2 không ~1 trả_lời/dậy/tỉnh', 'không ~1 tỉnh ~1 lại', 'tím_tái', 'tím ~1 tái', 'mặt ~2 tím/tái_xanh/trắng_bệch',
+      'thở ~1 không ~1 đều/được', 'thở ~1 yếu/dốc/khò_khè/hắt', 'sùi ~1 bọt ~1 mép', 'trợn ~1 mắt', 'hóc/mắc_nghẹn/nghẹn/sặc ~3 không ~1 thở', 'hóc ~2 xương/kẹo/đồ/hạt/thạch/đồng_xu',
+      'đập ~1 đầu ~4 bất_tỉnh/chảy_máu/nằm/không/máu', 'lịm ~1 đi', 'ngã/té ~3 đập_đầu',
+      'not/isn_t/is_not ~1 responding/moving/breathing/waking', 'unresponsive', 'won_t/will_not/doesn_t/does_not ~1 wake/respond/move', 'can_t/cannot ~1 wake ~2 up',
+      'lying ~3 motionless/still/unconscious/bleeding', 'turning ~1 blue', 'cpr', 'choking', 'doing ~1 cpr', 'went ~1 limp', 'has ~1 a ~1 seizure', 'not ~1 conscious',
+    ),
+    unless: re('bất_động sản', 'sơ_cứu ~3 như_thế_nào/thế_nào/ra_sao/cách', 'cách ~2 sơ_cứu', 'first ~1 aid ~2 how/course/training'),
+  },
+  {
+    id: 'situation.drowning', kind: 'rescue', strength: 'hard',
+    re: re(
+      'bị ~1 sóng ~1 kéo/cuốn/đánh/cuốn_trôi', 'sóng ~1 kéo/cuốn/cuốn_trôi ~2 ra', 'nước ~1 cuốn/kéo', 'không/chưa ~1 thấy ~3 nổi/ngoi ~1 lên', 'chìm ~1 xuống/nghỉm',
+      'nhấp_nhô', 'vùng_vẫy', 'chới_với', 'rơi/té/ngã/rớt/lọt/tuột/trượt/trượt_chân/tuột_chân/lật ~3 xuống ~2 nước/sông/hồ/ao/biển/giếng/kênh/mương/hố/vực/suối/đập',
+      'struggling ~3 water/sea/river/waves/current', 'can_t/cannot ~1 swim', 'went ~1 under', 'pulled ~3 by ~2 current/waves/rip', 'swept ~2 out/away',
+      'hasn_t/has_not/didn_t/not ~2 come/came ~1 up/back', 'fell/slipped/jumped ~3 into/in/off ~3 water/river/lake/sea/pool/well/canal/pond/lagoon',
+    ),
+    unless: re('học ~1 bơi', 'swimming ~1 lessons', 'dạy ~2 bơi'),
+  },
+  {
+    id: 'situation.collapse', kind: 'rescue', strength: 'hard',
+    re: re(
+      'nằm/kẹt/mắc_kẹt/bị_kẹt/vùi/đè ~2 dưới ~3 đống/gạch/sắt/bê_tông/đất/đá/xe/tường/mái/giàn_giáo/đổ_nát/cây/dầm',
+      'không ~1 kéo/lôi/gỡ/rút/nhấc ~2 ra/lên ~1 được', 'kẹt ~2 bên_trong/trong/dưới', 'bị ~1 kẹt/mắc ~1 đầu/tay/chân/cổ', 'kẹt ~1 đầu/tay/chân ~2 vào/trong/giữa',
+      '=đổ_=sập/=sập/bị_sập/đổ_sập_xuống ~3 người/công_nhân/thợ/bên_trong/đè/vùi/kẹt', 'giàn_giáo ~2 =sập/=đổ/bị_sập', 'thang_máy ~4 dừng/kẹt/hỏng/rơi/mắc ~6 trong/bên_trong/người/có_người',
+      'under ~3 rubble/debris/scaffolding/wall/roof/car/truck/collapsed', 'pinned ~3 under/down', 'people/someone/workers/men/man/woman/child/kid ~3 under ~2 the',
+      'head/arm/hand/leg/foot ~2 stuck', 'stuck ~3 head/arm/hand/leg/foot', 'lift/elevator ~3 stopped/stuck ~5 inside/people/someone/woman/man/child',
+    ),
+    unless: re('kẹt xe', 'kẹt ~1 tiền', 'tắc ~1 đường'),
+  },
+  {
+    id: 'situation.poison', kind: 'medical', strength: 'hard',
+    re: re(
+      'nuốt/uống/ăn ~1 nhầm/phải ~3 thuốc/pin/xăng/axit/hóa_chất/nước_tẩy/thuốc_chuột/thuốc_trừ_sâu/thuốc_diệt_cỏ',
+      'uống/nuốt ~3 thuốc_diệt_cỏ/thuốc_trừ_sâu/thuốc_chuột/thuốc_ngủ/thuốc_sâu/nước_tẩy/axit', 'nuốt ~2 pin/đồng_xu/viên ~1 thuốc',
+      'swallowed/drank/ate ~3 pills/pill/medicine/tablets/bleach/battery/batteries/poison/chemicals/pesticide/detergent',
+    ),
+  },
+  {
+    id: 'situation.violence', kind: 'police', strength: 'hard',
+    re: re(
+      'rượt/đuổi/vác/cầm ~3 dao/mã_tấu/=kiếm/rựa/búa/gậy/tuýp/súng', 'rượt ~2 chém/đánh/đâm', 'phá ~1 cửa ~3 nhà/vào/vô', 'người_lạ ~3 phá/cạy/trèo/đột_nhập/lẻn',
+      'đánh/đập ~2 vợ/chồng/con/mẹ/người/đàn_bà/phụ_nữ/cô_gái/ông_già/bà_già ~5 la/hét/kêu/máu/dã_man/ngất/bất_tỉnh/liên_tục',
+      'hitting/beating/punching/kicking/attacking/strangling ~3 wife/woman/man/child/kid/someone/her/him/girl/boy/people', 'screaming ~2 for ~1 help',
+      'with ~1 a ~1 knife/gun/machete', 'breaking ~3 door', 'smashing ~3 door/window',
+    ),
+  },
+  {
+    id: 'situation.road-victim', kind: 'medical', strength: 'hard',
+    re: re(
+      'nằm ~3 giữa_đường/dưới_đường/bánh_xe/dưới_bánh ~3 bất_động/máu/chảy_máu/không', 'nằm ~2 dưới ~1 bánh', 'lao ~3 xuống ~2 mương/sông/vực/hố/kênh ~5 kẹt/người/chìm',
+      'lying ~3 road/street/ground ~3 bleeding/unconscious/motionless/not', 'bleeding ~1 heavily/badly/a_lot', 'lot ~1 of ~1 blood',
+    ),
+  },
+  {
+    id: 'situation.live-wire', kind: 'fire', strength: 'hard',
+    re: re('tóe ~1 lửa', 'tóe_lửa', 'dây ~1 điện ~2 đứt/rơi/sà/chạm_đất', 'dây ~2 đứt/rơi ~2 xuống', 'sparking', 'sparks', 'live ~1 wire/wires', 'power ~1 line/lines/cable ~3 down/fell/fallen/snapped'),
+    with: [re(`${PERSON} ~4 đang/ngay/cạnh/gần/bên/chạm/dưới`, 'người ~2 qua_lại/đi_qua/đứng', 'people/kids/children/someone/pedestrians ~4 near/next/under/playing/walking/touch')],
+  },
+  {
+    id: 'situation.electric', kind: 'medical', strength: 'hard',
+    re: re('điện ~1 giật ~3 ngã/bất_tỉnh/treo/dính/ngất', '=giật ~3 ngã/bất_tỉnh/treo ~2 lơ_lửng/ngất', 'touched ~3 live ~1 wire/cable', 'live ~1 wire ~4 collapsed/fell/touched/shock'),
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -162,19 +280,23 @@ const HYPOTHETICAL = re(
 const NOT_NOW = re(
   'nguy_cơ', 'có_thể', '=dễ', 'dễ_gây', 'hay', 'thường', 'thường_xuyên', 'nhiều vụ', 'nhiều lần', '=sắp', '=sợ', 'tiềm_ẩn', 'gây nguy_hiểm', 'nguy_hiểm ~2 cho',
   'hôm_qua', 'hôm_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'đã ~2 dập_tắt', 'đã ~1 xong', 'đã ~1 được ~1 cứu',
+  'sau ~1 vụ/lần', 'zznum/mấy/các/nhiều/vài ~1 vụ', 'liên_tục',
   'risk', 'could', 'might', 'often', 'always', 'keeps', 'yesterday', 'last week', 'last month', 'last year', 'ago', 'about to',
 );
 /** It is over: even hard rules stand down ("bị cướp tháng trước"), unless the message says it is still going on. */
 const PAST = re(
+  'có ~1 lần', 'lần ~1 trước', 'hồi ~1 trước/đó', 'đã ~1 từng', 'từng ~1 bị/gặp/chứng_kiến',
   'hôm_qua', 'hôm_trước', 'hôm_bữa', 'bữa_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'mấy hôm trước', 'đã ~2 dập_tắt',
   'yesterday', 'last week', 'last month', 'last year', 'ago',
 );
 /** Saying it is happening now beats the number, hypothetical and not-now guards (not the false-alarm one). */
 const NOW = re(
-  'đang', 'vừa', 'vừa_mới', '=ngay', 'vẫn', 'vẫn còn', 'tới giờ', 'đến giờ', 'still', 'ngay bây_giờ', 'bây_giờ', 'lúc_này', '=gấp', 'khẩn_cấp', 'nhanh_lên', 'mau_lên', 'cứu với', 'cứu tôi', 'giúp với',
+  'đang', 'vừa', 'vừa_mới', '=ngay', 'vẫn', 'vẫn còn', 'tới giờ', 'đến giờ', 'still', 'ngay bây_giờ', 'bây_giờ', 'lúc_này', '=gấp', 'nhanh_lên', 'mau_lên', 'cứu với', 'cứu tôi', 'giúp với',
   'now', 'right now', 'hurry', 'urgent', 'asap', 'quickly',
 );
 const FALSE_ALARM = re('báo ~1 giả', 'báo_cháy ~1 giả', 'false alarm', 'diễn_tập', 'fire drill', 'drill');
+
+const ALL_RULES: readonly Rule[] = [...RULES, ...SITUATION_RULES];
 
 const KIND_PRIORITY: readonly EmergencyKind[] = ['gas', 'fire', 'rescue', 'police', 'medical'];
 
@@ -184,7 +306,9 @@ export function mixedForm(n: Normalised): string {
   return n.tokens
     .map((t) => (t.marked ? t.accented : t.folded))
     .join(' ')
-    .replace(/(^| )dang (?=ky|ki)/g, '$1đăng ');
+    .replace(/(^| )dang (?=ky|ki)/g, '$1đăng ')
+    // "ket hon", "ket qua" typed without marks are kết (marriage, result), never kẹt (stuck).
+    .replace(/(^| )ket (?=hon|qua|thuc|noi|luan|ban|toan|hop|nap|cau|doan|tinh|thanh)/g, '$1kêts ');
 }
 
 /**
@@ -193,8 +317,8 @@ export function mixedForm(n: Normalised): string {
 export function detectEmergency(n: Normalised): EmergencyVerdict {
   const text = mixedForm(n);
   const fired: Rule[] = [];
-  for (const rule of RULES) {
-    if (rule.re.test(text) && !(rule.unless && rule.unless.test(text))) fired.push(rule);
+  for (const rule of ALL_RULES) {
+    if (rule.re.test(text) && !(rule.unless && rule.unless.test(text)) && (rule.with ?? []).every((r) => r.test(text))) fired.push(rule);
   }
   const kindHint = pickKind(fired);
   const now = NOW.test(text) || n.hasExclamation;

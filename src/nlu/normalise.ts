@@ -190,7 +190,8 @@ const ABBREVIATIONS: Record<string, string> = {
   gpxd: 'giấy phép xây dựng', gcnqsdd: 'giấy chứng nhận quyền sử dụng đất', bhtn: 'bảo hiểm thất nghiệp',
   tcxh: 'trợ cấp xã hội', xkld: 'xuất khẩu lao động', qd: 'quyết định', lp: 'lệ phí',
   ttpvhcc: 'trung tâm phục vụ hành chính công', hcc: 'hành chính công', ks: 'khai sinh',
-  ctv: 'cộng tác viên', nvqs: 'nghĩa vụ quân sự', thpt: 'trung học phổ thông', dh: 'đại học',
+  nc: 'nước', vk: 'vợ', ck: 'chồng', ny: 'người yêu', onl: 'online', sv: 'sinh viên', tctn: 'trợ cấp thất nghiệp', cf: 'cà phê',
+  nhg: 'những', h: 'giờ', ctv: 'cộng tác viên', nvqs: 'nghĩa vụ quân sự', thpt: 'trung học phổ thông', dh: 'đại học',
 };
 
 /** Applied by canonical accented key, whatever marks the token carries (regional Huế/central words). */

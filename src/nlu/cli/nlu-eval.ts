@@ -19,11 +19,16 @@ import { createClassifier, labelKeys, trainingExamples } from '../index';
 import { seededRandom, shuffleInPlace } from '../model';
 import { loadTrainingData } from '../../storage/content-loader';
 
+const STYLES = ['plain', 'no-diacritics', 'teencode', 'long', 'keywords', 'english'] as const;
+const TAGS = ['situation', 'look-alike', 'pair', 'meta'] as const;
+
 const GoldLine = z.object({
   text: z.string(),
   intent: z.enum(['faq', 'report', 'status', 'emergency', 'smalltalk', 'unknown']),
   topic: z.string().nullable().optional().transform((v) => v ?? null),
   category: z.string().nullable().optional().transform((v) => v ?? null),
+  style: z.array(z.enum(STYLES)).optional(),
+  tags: z.array(z.enum(TAGS)).optional(),
 });
 
 interface Args {
@@ -77,6 +82,20 @@ function printReport(title: string, r: EvalReport, showErrors: boolean): void {
   for (const [k, b] of Object.entries(r.perTopic).sort()) log(`  ${k.padEnd(22)} ${String(b.n).padStart(3)}  ${pct(b.correct / b.n).padStart(6)}`);
   log('\nper category (n, exact):');
   for (const [k, b] of Object.entries(r.perCategory).sort()) log(`  ${k.padEnd(22)} ${String(b.n).padStart(3)}  ${pct(b.correct / b.n).padStart(6)}`);
+  const slice = (prefix: string, names: readonly string[]): void => {
+    for (const name of names) {
+      const b = r.slices[`${prefix}:${name}`];
+      if (b) log(`  ${name.padEnd(14)} ${String(b.n).padStart(4)}  ${pct(b.correct / b.n).padStart(6)}${b.correct / b.n < 0.85 ? '   < 85%' : ''}`);
+    }
+  };
+  if (Object.keys(r.slices).length > 0) {
+    log('\nby style (n, exact):');
+    slice('style', STYLES);
+    log('\nby phenomenon (n, exact):');
+    slice('tag', TAGS);
+  }
+  log('\ncalibration (score bucket: n, accuracy):');
+  for (const b of r.calibration) if (b.n > 0) log(`  [${b.lo.toFixed(1)}, ${b.hi.toFixed(1)}${b.hi >= 1 ? ']' : ')'}  ${String(b.n).padStart(4)}  ${pct(b.correct / b.n).padStart(6)}`);
   log('\nmost frequent confusions (gold → predicted):');
   for (const c of r.confusions.slice(0, 15)) log(`  ${String(c.count).padStart(3)}  ${c.gold} → ${c.predicted}   e.g. ${JSON.stringify(c.examples[0])}`);
   if (showErrors) {
