@@ -99,7 +99,7 @@ const RULES: readonly Rule[] = [
     unless: FIRE_UNLESS,
   },
   { id: 'fire.chay-context', kind: 'fire', strength: 'soft', re: re(`cháy ~1 ${PLACE_FIRE}`, 'bị/vụ/đám/bốc/ngọn cháy', 'xe ~2 bốc/bị cháy', 'cháy nổ ~1 lớn'), unless: FIRE_UNLESS },
-  { id: 'fire.dang-chay', kind: 'fire', strength: 'hard', re: re('đang cháy ~1 ' + PLACE_FIRE, 'đang bốc cháy', 'bốc cháy', 'cháy lớn', 'cháy dữ_dội', 'cháy rồi', 'cháy to', 'cháy ngùn_ngụt') },
+  { id: 'fire.dang-chay', kind: 'fire', strength: 'hard', re: re('=cháy ~2 rồi', 'đang cháy ~1 ' + PLACE_FIRE, 'đang bốc cháy', 'bốc cháy', 'cháy lớn', 'cháy dữ_dội', 'cháy rồi', 'cháy to', 'cháy ngùn_ngụt'), unless: FIRE_UNLESS },
   { id: 'fire.hoa-hoan', kind: 'fire', strength: 'soft', re: re('hỏa_hoạn', 'hoả_hoạn') },
   { id: 'fire.lua', kind: 'fire', strength: 'soft', re: re('lửa bùng/bốc/cháy/lan/lớn/to/ngùn_ngụt', 'bốc/bắt lửa', 'có lửa ~2 cháy/lớn/bùng', 'khói ~2 lửa', 'phát_nổ', '=nổ lớn/to/tung', 'tiếng =nổ', 'nổ tung', 'chập điện ~2 cháy/lửa/khói') },
   {
@@ -140,7 +140,7 @@ const RULES: readonly Rule[] = [
   { id: 'medical.ambulance', kind: 'medical', strength: 'soft', re: re('cần/gọi/gửi/kêu/điều ~1 xe ~1 cấp_cứu/cứu_thương', 'cần/gọi ~1 cấp_cứu', 'cấp_cứu gấp', 'cần bác_sĩ', 'send ~1 an ~1 ambulance', 'need/call ~1 an ~1 ambulance', 'need ~1 a ~1 doctor') },
 
   // ---- generic cries for help (kind from the rest of the message)
-  { id: 'help.cry', kind: 'rescue', strength: 'hard', re: re('cứu với', 'cứu tôi/em/mình/tui/con/cháu/chúng_tôi/bọn_tôi/mẹ/bố/ba/anh/chị/người', 'cứu ~1 với', 'cứu cứu', 'cứu mạng', 'cứu ~1 gấp', 'cứu ~1 nhanh/mau', 'help help', 'sos', 'save me', 'someone help', 'somebody help', 'mayday', 'help us ~3 trapped/dying/drowning/fire', 'help ~2 dying') },
+  { id: 'help.cry', kind: 'rescue', strength: 'hard', unless: re('sơ_cứu', 'cứu_hộ ~1 xe'), re: re('cứu với', 'cứu tôi/em/mình/tui/con/cháu/chúng_tôi/bọn_tôi/mẹ/bố/ba/anh/chị/người', 'cứu ~1 với', 'cứu cứu', 'cứu mạng', 'cứu ~1 gấp', 'cứu ~1 nhanh/mau', 'help help', 'sos', 'save me', 'someone help', 'somebody help', 'mayday', 'help us ~3 trapped/dying/drowning/fire', 'help ~2 dying') },
 ];
 
 
@@ -228,7 +228,7 @@ const SITUATION_RULES: readonly Rule[] = [
     id: 'situation.poison', kind: 'medical', strength: 'hard',
     re: re(
       'nuốt/uống/ăn ~1 nhầm/phải ~3 thuốc/pin/xăng/axit/hóa_chất/nước_tẩy/thuốc_chuột/thuốc_trừ_sâu/thuốc_diệt_cỏ',
-      'uống/nuốt ~3 thuốc_diệt_cỏ/thuốc_trừ_sâu/thuốc_chuột/thuốc_ngủ/thuốc_sâu/nước_tẩy/axit', 'nuốt ~2 pin/đồng_xu/viên ~1 thuốc',
+      'uống/nuốt ~3 thuốc_diệt_cỏ/thuốc_trừ_sâu/thuốc_chuột/thuốc_ngủ/thuốc_sâu/nước_tẩy/axit', 'nuốt ~2 pin/đồng_xu/nam_châm', 'nuốt ~2 viên ~1 thuốc',
       'swallowed/drank/ate ~3 pills/pill/medicine/tablets/bleach/battery/batteries/poison/chemicals/pesticide/detergent',
     ),
   },
@@ -236,7 +236,7 @@ const SITUATION_RULES: readonly Rule[] = [
     id: 'situation.violence', kind: 'police', strength: 'hard',
     re: re(
       'rượt/đuổi/vác/cầm ~3 dao/mã_tấu/=kiếm/rựa/búa/gậy/tuýp/súng', 'rượt ~2 chém/đánh/đâm', 'phá ~1 cửa ~3 nhà/vào/vô', 'người_lạ ~3 phá/cạy/trèo/đột_nhập/lẻn',
-      'đánh/đập ~2 vợ/chồng/con/mẹ/người/đàn_bà/phụ_nữ/cô_gái/ông_già/bà_già ~5 la/hét/kêu/máu/dã_man/ngất/bất_tỉnh/liên_tục',
+      'đánh/đập ~2 vợ/chồng/con/mẹ/người/đàn_bà/phụ_nữ/cô_gái/ông_già/bà_già ~5 la/hét/kêu/máu/dã_man/ngất/bất_tỉnh',
       'hitting/beating/punching/kicking/attacking/strangling ~3 wife/woman/man/child/kid/someone/her/him/girl/boy/people', 'screaming ~2 for ~1 help',
       'with ~1 a ~1 knife/gun/machete', 'breaking ~3 door', 'smashing ~3 door/window',
     ),
@@ -270,7 +270,9 @@ const NUMBER_QUESTION = re(
   'what/which ~3 number/numbers', 'number ~3 for/to_call', 'who ~2 call', 'emergency numbers', 'phone number',
 );
 const HYPOTHETICAL = re(
-  'nếu', 'lỡ', 'lỡ_như', 'giả_sử', 'khi ~3 thì', 'trường_hợp', 'phải ~1 làm ~1 gì ~1 khi', 'làm_sao ~1 khi', 'cần ~1 làm ~1 gì ~1 khi',
+  'nếu', 'lỡ', 'lỡ_như', 'giả_sử', 'khi ~3 thì', 'khi ~2 bị/có/gặp/xảy_ra', 'thì ~1 có ~1 được', 'có_được ~2 hỗ_trợ/bồi_thường/trợ_cấp/đền_bù',
+  'học ~1 sơ_cứu/bơi/kỹ_năng', 'lớp/khóa ~2 học/bơi/sơ_cứu/kỹ_năng', 'sơ_cứu', 'phòng ~1 đuối_nước', 'thoát_hiểm', 'an_toàn ~1 không',
+  'first ~1 aid', 'training', 'course', 'lessons', 'learn', 'is ~1 it ~1 safe', 'safe ~2 to', 'trường_hợp', 'phải ~1 làm ~1 gì ~1 khi', 'làm_sao ~1 khi', 'cần ~1 làm ~1 gì ~1 khi',
   'if', 'in case', 'what ~1 to ~1 do ~2 if/when/in', 'what should', 'how do i report', 'what happens',
   'kỹ_năng', 'hướng_dẫn', 'cách ~2 thoát/xử_lý/sơ_cứu/phòng', 'phòng_cháy', 'phòng_chống', 'chữa_cháy', 'pccc', 'phòng_ngừa',
   'diễn_tập', 'tập_huấn', 'báo ~1 giả', 'báo_cháy ~1 giả', 'false alarm', 'fire drill', 'drill', 'fire safety', 'extinguisher',
@@ -283,16 +285,43 @@ const NOT_NOW = re(
   'sau ~1 vụ/lần', 'zznum/mấy/các/nhiều/vài ~1 vụ', 'liên_tục',
   'risk', 'could', 'might', 'often', 'always', 'keeps', 'yesterday', 'last week', 'last month', 'last year', 'ago', 'about to',
 );
+/** Habit or duration: it keeps happening, or has lasted for months ("đoạn sông này hay có người đuối nước"): a report, even for hard rules. */
+const HABITUAL = re(
+  'hay ~1 có/bị/xảy_ra', 'thường ~1 có/bị/xảy_ra', 'thường_xuyên ~1 có/bị/xảy_ra', 'mấy/nhiều/zznum/vài/các ~1 vụ', 'nhiều ~1 người ~1 đã',
+  'hằng/mỗi ~1 năm/mùa/sáng/tối/ngày/đêm/lần', 'mấy/nhiều/zznum ~1 tháng/năm ~1 nay/rồi/trước', 'often', 'every ~1 year/day/night/morning/evening/time', 'keeps ~1 happening',
+);
+/** Papers and procedures: the danger is the background of an administrative question ("nhà bị cháy hết giấy tờ, làm lại sổ đỏ"). */
+const ADMIN = re(
+  'giấy_tờ', 'giấy ~2 khai_sinh/tờ/ủy_quyền/phép/chứng_nhận/đăng_ký/báo_tử', 'sổ_đỏ', 'sổ_hồng', 'bằng_lái', 'căn_cước', 'hộ_chiếu', 'bảo_hành', 'bảo_hiểm',
+  'thủ_tục', 'hồ_sơ', 'làm ~1 lại ~3 giấy/sổ/bằng/thẻ/đăng_ký', 'cấp_lại', 'trợ_cấp', 'bồi_thường', 'đền_bù', 'khai_tử', 'ủy_quyền', 'đăng_ký ~1 xe',
+  'papers', 'paperwork', 'certificate', 'insurance', 'compensation', 'claim', 'renew', 'replace', 'warranty', 'procedure', 'id ~1 card', 'register ~2 death',
+);
+/** A question (the aftermath guard needs one). */
+const QUESTION = re('ở_đâu', 'thế_nào', 'như_thế_nào', 'ra_sao', 'làm_sao', 'sao', 'gì', 'không', 'được_không', 'ai', 'nào', 'how', 'where', 'what', 'can', 'who', 'which');
+/** Somebody is in danger right now (blocks the aftermath and risk guards). */
+const PEOPLE_HURT = re(
+  'kẹt/mắc_kẹt', 'bên_trong', 'kêu ~1 cứu', 'kêu_cứu', 'bất_tỉnh', 'bị_thương', 'chảy ~1 máu', 'bị ~1 =đè/=vùi', '=đè ~2 lên ~2 người', 'đuối', 'chìm', 'không ~1 thở', 'ngừng ~1 thở',
+  'trapped', 'inside', 'unconscious', 'bleeding', 'drowning', 'not ~1 breathing', 'injured',
+);
+/** A wall or a tree that might fall: a report about a risk, not a collapse. */
+const RISK_COLLAPSE = re('sợ/sắp/có_thể/nguy_cơ/dễ/coi_chừng ~3 =sập/đổ/=đè/sụp/ngã', 'might/could/may ~2 fall/collapse');
+/** Animals in trouble are not a 113/114/115 case for this bot (unless people are mentioned too). */
+const ANIMAL = re('con ~1 mèo/chó/gà/vịt/bò/trâu/heo/lợn/chim/khỉ/rắn/cá', 'mèo/chó ~1 nhà', 'cat', 'kitten', 'dog', 'puppy', 'cats', 'dogs');
+const PEOPLE_WORDS = re('người', 'em_bé', '=bé', 'cháu', 'trẻ', 'đứa', 'ông', 'bà', 'mẹ', 'bố', 'tôi', 'chồng', 'vợ', 'someone', 'person', 'man', 'woman', 'child', 'kid', 'boy', 'girl', 'people', 'my', 'i');
+/** Strong present: an aftermath or a habit does not hold when the message says it is happening now. */
+const HAPPENING = re('đang', 'vừa', 'vừa_mới', '=ngay', 'lúc_này', '=gấp', 'nhanh_lên', 'mau_lên', 'cứu', 'giúp với', 'right now', 'hurry', 'urgent', 'asap', 'help');
+
 /** It is over: even hard rules stand down ("bị cướp tháng trước"), unless the message says it is still going on. */
 const PAST = re(
   'có ~1 lần', 'lần ~1 trước', 'hồi ~1 trước/đó', 'đã ~1 từng', 'từng ~1 bị/gặp/chứng_kiến',
   'hôm_qua', 'hôm_trước', 'hôm_bữa', 'bữa_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'mấy hôm trước', 'đã ~2 dập_tắt',
+  'đã ~2 tắt/dập', 'tắt ~1 rồi', 'had ~1 a ~1 fire',
   'yesterday', 'last week', 'last month', 'last year', 'ago',
 );
 /** Saying it is happening now beats the number, hypothetical and not-now guards (not the false-alarm one). */
 const NOW = re(
   'đang', 'vừa', 'vừa_mới', '=ngay', 'vẫn', 'vẫn còn', 'tới giờ', 'đến giờ', 'still', 'ngay bây_giờ', 'bây_giờ', 'lúc_này', '=gấp', 'nhanh_lên', 'mau_lên', 'cứu với', 'cứu tôi', 'giúp với',
-  'now', 'right now', 'hurry', 'urgent', 'asap', 'quickly',
+  'right now', 'hurry', 'urgent', 'asap', 'quickly',
 );
 const FALSE_ALARM = re('báo ~1 giả', 'báo_cháy ~1 giả', 'false alarm', 'diễn_tập', 'fire drill', 'drill');
 
@@ -324,13 +353,21 @@ export function detectEmergency(n: Normalised): EmergencyVerdict {
   const now = NOW.test(text) || n.hasExclamation;
   // Guards are computed even when no rule fired: they also take the emergency label away from the
   // statistical model ("diễn tập phòng cháy chữa cháy" is full of emergency words).
+  const hard = fired.some((r) => r.strength === 'hard');
+  const happening = HAPPENING.test(text) || n.hasExclamation;
+  const hurt = PEOPLE_HURT.test(text);
   let guarded: string | null = null;
   if (FALSE_ALARM.test(text)) guarded = 'false-alarm';
-  else if (!now && NUMBER_QUESTION.test(text)) guarded = 'number-question';
+  // "cháy nhà rồi, gọi số nào": a hard rule describing danger now beats the number question.
+  else if (!now && NUMBER_QUESTION.test(text) && (!hard || HYPOTHETICAL.test(text))) guarded = 'number-question';
   else if (!now && HYPOTHETICAL.test(text)) guarded = 'hypothetical';
   else if (!now && PAST.test(text)) guarded = 'past';
+  else if (!happening && ANIMAL.test(text) && !PEOPLE_WORDS.test(text)) guarded = 'animal';
+  else if (!happening && HABITUAL.test(text)) guarded = 'habitual';
+  else if (!happening && !hurt && ADMIN.test(text) && QUESTION.test(text)) guarded = 'aftermath';
+  else if (!happening && !hurt && fired.length > 0 && fired.every((r) => r.id.endsWith('collapse') && r.kind === 'rescue') && RISK_COLLAPSE.test(text)) guarded = 'risk';
   else if (!fired.some((r) => r.kind === 'fire') && FIRE_UNLESS.test(text)) guarded = 'figurative';
-  else if (!now && fired.every((r) => r.strength === 'soft') && NOT_NOW.test(text)) guarded = 'not-now';
+  else if (!now && !hard && NOT_NOW.test(text)) guarded = 'not-now';
   if (fired.length === 0 || guarded !== null) return { match: null, guarded, kindHint };
   return {
     match: { kind: kindHint ?? 'rescue', strength: fired.some((r) => r.strength === 'hard') ? 'hard' : 'soft', rules: fired.map((r) => r.id) },
