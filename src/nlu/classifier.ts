@@ -226,7 +226,8 @@ export class Classifier {
   /** Runs everything except the final decision. */
   analyse(text: string): Analysis {
     const norm = normalise(text);
-    const x = this.vectorizer.transform(rawFeatures(norm, this.config.features));
+    const raw = rawFeatures(norm, this.config.features);
+    const x = this.vectorizer.transform(raw);
     const logits = this.model.logits(x, new Float64Array(this.labels.length));
     const sims = this.neighbours.bestPerLabel(x, this.labels.length);
     const q = questionFocus(text, norm);
@@ -235,7 +236,6 @@ export class Classifier {
     if (q !== null) {
       // The question part counted again on top of the whole message: its words weigh more, and the
       // story's topic words still count (a question alone is often "how much is it?").
-      const raw = rawFeatures(norm, this.config.features);
       const boost = this.config.focusBoost;
       for (const [k, c] of rawFeatures(q.norm, this.config.features)) raw.set(k, (raw.get(k) ?? 0) + boost * c);
       fx = this.vectorizer.transform(raw);
