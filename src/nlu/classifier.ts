@@ -98,13 +98,14 @@ export type DeclineFeature = (typeof DECLINE_FEATURES)[number];
  * test split), rounded.
  */
 export const DEFAULT_DECISION: DecisionConfig = {
-  temperature: 0.75,
-  knnWeight: 5,
+  temperature: 1,
+  knnWeight: 3,
   focusWeight: 0.5,
   emergencyProb: 0.45,
-  refineWeight: 1,
-  decline: [1.39, 1.71, 1.46, -2.8, 0.37, 0.74, 0.58, 0.59, -0.75, -0.19, 0.2, 0.76, 0.24, -1.61],
-  acceptAt: 0.5,
+  refineWeight: 3,
+  // top, margin, mass, unknown, sim, simTop, length, inDomain, oosOnly, unseen, english, focus, short, bias
+  decline: [1.79, 1.81, 1.7, -3.33, 0.21, 0.53, 0.85, 0.96, -0.58, -0.05, 0.42, 0.7, 0.01, -2.21],
+  acceptAt: 0.55,
   minSimilarity: 0.05,
   alternativeMin: 0.04,
   maxAlternatives: 3,

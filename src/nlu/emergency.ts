@@ -86,9 +86,22 @@ interface Rule {
   readonly with?: readonly RegExp[];
 }
 
+/** Things, not people, that fall, sink or get stuck ("điện thoại rơi xuống cống", "thẻ ATM bị kẹt", "the road is sinking"). */
+const THING_NOT_PERSON = re(
+  'điện_thoại/chìa_khóa/ví/bóp/dép/giày/túi/đồ/thẻ/tiền/sạc/xe_đạp/card/atm/phone/keys/wallet/bag/road/pavement/ground/street/floor/bridge ~3 rơi/rớt/lọt/kẹt/chìm/fell/stuck/sinking',
+  'kẹt ~3 máy_atm/atm/máy', 'mắc_kẹt ~3 sân_bay/nước_ngoài/ga/bến_xe/thủ_tục', 'stranded', 'sinking ~2 road/pavement/ground/street',
+  'rút ~3 tiền/sạc/hồ_sơ', 'không ~1 rút ~1 ra ~1 được ~1 tiền',
+);
+/** Things, not people, carried off by water ("cầu tạm bị nước cuốn mất một đoạn"). */
+const SWEPT_OBJECT = re('cầu/đường/nhà/xe/đồ_đạc/hàng_hóa/tài_sản/hoa_màu/lúa/chuồng/cây/mái/ghe/thuyền/đoạn ~3 bị ~1 nước/lũ ~2 cuốn/cuốn_trôi', 'cuốn ~1 mất ~2 đoạn/cầu/nhà/xe', 'lũ ~1 cuốn ~1 trôi ~1 nhà/cầu/xe/tài_sản/hoa_màu/chuồng');
+/** English words for a person (subjects of "is not responding" and the like; never "the website"). */
+const EN_PERSON = 'he/she/him/her/someone/somebody/man/woman/child/baby/kid/grandma/grandpa/grandmother/grandfather/father/mother/dad/mum/mom/friend/husband/wife/son/daughter/person/boy/girl/neighbour/neighbor/brother/sister/uncle/aunt/they';
 const PERSON = 'người/ai/em_bé/bé/cháu/trẻ/con/ông/bà/cụ/mẹ/bố/ba/cha/vợ/chồng/anh/chị/em/bạn/tôi/mình/nó/hắn/họ/công_nhân/thợ/học_sinh/đứa/khách';
 /** Figurative or harmless uses of cháy (sunburn, sold out, burnt rice, a burnt-out bulb, fire prevention). */
-const FIRE_UNLESS = re('cháy nắng/hàng/vé/túi/bỏng/hết_mình/máy_tính/phim/sạch/da/bóng/cầu_chì', 'cơm/xém/phòng/chữa/chống cháy', 'bóng ~1 đèn ~1 cháy', 'bóng ~1 cháy', 'burning rubbish/trash/garbage/leaves/tyres/tires/plastic/straw/waste/fields/incense', 'burn/burns rubbish/trash/garbage/leaves/plastic');
+const FIRE_UNLESS = re(
+  'máy/mô_tơ/motor/tivi/tủ_lạnh/quạt/nồi/bếp_điện/điều_hòa/máy_lạnh/máy_bơm/bóng/sạc/ổ_cắm/laptop/điện_thoại ~3 bị ~2 cháy', 'cháy ~1 mô_tơ/motor/tivi/quạt/sạc/ổ_cắm/máy_bơm',
+  'bảo_hiểm ~2 hỏa_hoạn/cháy_nổ/cháy', 'burning ~1 smell', 'smell ~2 burning', 'fire ~1 insurance',
+  'đốt ~1 đồng/rơm/rạ/cỏ/lá/rác ~4 cháy ~2 lan ~2 sang ~2 ruộng/bờ/vườn/đồng/bãi', 'cháy ~1 rác', 'đám ~1 cháy ~1 rác', 'rubbish/trash/bin ~3 fire', 'fire ~3 rubbish/trash/bin', 'cháy nắng/hàng/vé/túi/bỏng/hết_mình/máy_tính/phim/sạch/da/bóng/cầu_chì', 'cơm/xém/phòng/chữa/chống cháy', 'bóng ~1 đèn ~1 cháy', 'bóng ~1 cháy', 'burning rubbish/trash/garbage/leaves/tyres/tires/plastic/straw/waste/fields/incense', 'burn/burns rubbish/trash/garbage/leaves/plastic');
 const PLACE_FIRE = 'nhà/rừng/chợ/kho/xưởng/quán/tiệm/căn_hộ/chung_cư/phòng/trọ/khách_sạn/cửa_hàng/tòa_nhà/công_ty/nhà_máy/bếp/cây_xăng/đống/lớn/dữ_dội/ngùn_ngụt/rồi/to/trụ_điện/cột_điện/dây_điện/tủ_điện/công_tơ/đồng_hồ_điện';
 
 const RULES: readonly Rule[] = [
@@ -101,7 +114,7 @@ const RULES: readonly Rule[] = [
   { id: 'fire.chay-context', kind: 'fire', strength: 'soft', re: re(`cháy ~1 ${PLACE_FIRE}`, 'bị/vụ/đám/bốc/ngọn cháy', 'xe ~2 bốc/bị cháy', 'cháy nổ ~1 lớn'), unless: FIRE_UNLESS },
   { id: 'fire.dang-chay', kind: 'fire', strength: 'hard', re: re('=cháy ~2 rồi', 'đang cháy ~1 ' + PLACE_FIRE, 'đang bốc cháy', 'bốc cháy', 'cháy lớn', 'cháy dữ_dội', 'cháy rồi', 'cháy to', 'cháy ngùn_ngụt'), unless: FIRE_UNLESS },
   { id: 'fire.hoa-hoan', kind: 'fire', strength: 'soft', re: re('hỏa_hoạn', 'hoả_hoạn') },
-  { id: 'fire.lua', kind: 'fire', strength: 'soft', re: re('lửa bùng/bốc/cháy/lan/lớn/to/ngùn_ngụt', 'bốc/bắt lửa', 'có lửa ~2 cháy/lớn/bùng', 'khói ~2 lửa', 'phát_nổ', '=nổ lớn/to/tung', 'tiếng =nổ', 'nổ tung', 'chập điện ~2 cháy/lửa/khói') },
+  { id: 'fire.lua', kind: 'fire', strength: 'soft', unless: re('pô/bô/xe/pháo/pháo_hoa ~3 =nổ', '=nổ ~1 pô/bô/máy'), re: re('lửa bùng/bốc/cháy/lan/lớn/to/ngùn_ngụt', 'bốc/bắt lửa', 'có lửa ~2 cháy/lớn/bùng', 'khói ~2 lửa', 'phát_nổ', '=nổ lớn/to/tung', 'tiếng =nổ', 'nổ tung', 'chập điện ~2 cháy/lửa/khói') },
   {
     id: 'fire.en', kind: 'fire', strength: 'soft',
     re: re('fire', 'on fire', 'burning', 'flames', 'blaze', 'explosion', 'exploded', 'smoke ~5 house/building/window/apartment/flat/kitchen/roof'),
@@ -109,33 +122,33 @@ const RULES: readonly Rule[] = [
   },
 
   // ---- gas
-  { id: 'gas.leak', kind: 'gas', strength: 'hard', re: re('rò/rò_rỉ/xì/hở/rỉ ~1 gas/ga/khí', 'mùi gas/ga/khí_gas', 'bình gas/ga ~4 rò/xì/nổ/cháy/hở', 'xì ~1 gas/ga', 'mùi gas/ga ~3 nồng/nặng', 'khí_đốt/ống_gas/ống_ga ~2 rò/rò_rỉ/xì/hở/vỡ', 'gas ~3 leak/leaking/leaks', 'smell/smells/smelling ~2 gas', 'gas ~1 smell', 'gas ~2 leaking', 'leaking ~2 gas', 'khí độc'), unless: re('=xì =gà') },
+  { id: 'gas.leak', kind: 'gas', strength: 'hard', re: re('rò/rò_rỉ/xì/hở/rỉ ~1 gas/ga/khí', 'mùi gas/ga/khí_gas', 'bình gas/ga ~4 rò/xì/nổ/cháy/hở', 'xì ~1 gas/ga', 'mùi gas/ga ~3 nồng/nặng', 'khí_đốt/ống_gas/ống_ga ~2 rò/rò_rỉ/xì/hở/vỡ', 'gas ~3 leak/leaking/leaks', 'smell/smells/smelling ~2 gas', 'gas ~1 smell', 'gas ~2 leaking', 'leaking ~2 gas', 'khí độc'), unless: re('=xì =gà', 'xì_gà', 'hút ~1 xì ~1 ga', 'khí_thải', 'khí ~1 thải') },
 
   // ---- rescue
-  { id: 'rescue.trapped', kind: 'rescue', strength: 'hard', re: re('mắc_kẹt', 'bị kẹt ~2 trong/thang_máy/dưới/giữa/không_ra', 'kẹt trong/dưới', 'kẹt thang_máy', 'trapped', 'stuck in/inside ~2 lift/elevator/car/house/building/rubble/flood/water', 'stuck ~1 in ~1 the ~1 lift/elevator'), unless: re('kẹt xe') },
-  { id: 'rescue.drowning', kind: 'rescue', strength: 'hard', re: re('đuối_nước', 'chết_đuối', 'bị đuối', 'sắp chìm', 'bị chìm', 'nước cuốn/cuốn_trôi', 'lũ cuốn', 'bị cuốn trôi', 'chới_với', 'lật thuyền/ghe/xuồng/đò', 'thuyền/ghe/xuồng/đò ~2 bị ~1 lật/chìm', 'drowning', 'drowned', 'swept away', 'sinking', 'capsized') },
-  { id: 'rescue.fall', kind: 'rescue', strength: 'hard', re: re(`rơi/té/ngã/rớt/lọt/nhảy ~1 xuống sông/hồ/giếng/hố/cống/biển/vực/kênh/mương/ao`, 'nhảy cầu', 'định/đòi/muốn nhảy ~3 lầu/tầng/cầu/xuống/sông', 'nhảy từ ~3 tầng/lầu/cầu/sân_thượng', 'fell into/in/off ~2 river/well/hole/lake/sea/canal/drain/bridge', 'fallen into ~2 river/well/hole/lake', 'jump/jumped/jumping off ~2 bridge') },
-  { id: 'rescue.collapse', kind: 'rescue', strength: 'hard', re: re(`=sập ~3 ${PERSON}/đè/vùi/bên_trong`, 'nhà/tường/cầu/mái/công_trình/giàn_giáo =sập ~3 =đè/người/=vùi', 'bị/đã/vừa/đổ sập ~3 =đè/người/=vùi/kẹt/bên_trong/trong', '=đè/=vùi ~1 ' + PERSON, '=đè lên ~2 ' + PERSON, '=vùi lấp', 'sạt_lở ~3 =vùi/lấp/=đè/cuốn/sập', `đổ ~1 =đè ~2 ${PERSON}`, 'bị vùi', 'collapsed ~3 people/someone/inside/trapped/on', 'buried', 'crushed') },
-  { id: 'rescue.isolated', kind: 'rescue', strength: 'soft', re: re('bị cô_lập', 'nước lên ~2 nóc/mái', 'lũ ~2 nóc/mái') },
-  { id: 'rescue.cannot-leave', kind: 'rescue', strength: 'hard', re: re('tôi/mình/chúng_tôi/bọn_tôi/cả_nhà/mọi_người/người_già/ông/bà/mẹ/con ~3 không ~1 thoát/ra ~2 được', 'không ~1 thoát ~1 ra ~1 ngoài ~1 được', 'we/i ~3 cannot/can\'t/cant/couldn\'t get ~1 out', 'no way out') },
+  { id: 'rescue.trapped', kind: 'rescue', strength: 'hard', re: re('mắc_kẹt', 'bị kẹt ~2 trong/thang_máy/dưới/giữa/không_ra', 'kẹt trong/dưới', 'kẹt thang_máy', 'trapped', 'stuck in/inside ~2 lift/elevator/car/house/building/rubble/flood/water', 'stuck ~1 in ~1 the ~1 lift/elevator'), unless: new RegExp(`${re('kẹt xe').source}|${THING_NOT_PERSON.source}`) },
+  { id: 'rescue.drowning', kind: 'rescue', strength: 'hard', unless: new RegExp(`${SWEPT_OBJECT.source}|${THING_NOT_PERSON.source}`), re: re('đuối_nước', 'chết_đuối', 'bị đuối', 'sắp chìm', 'bị chìm', 'nước cuốn/cuốn_trôi', 'lũ cuốn', 'bị cuốn trôi', 'chới_với', 'lật thuyền/ghe/xuồng/đò', 'thuyền/ghe/xuồng/đò ~2 bị ~1 lật/chìm', 'drowning', 'drowned', 'swept away', 'boat/ship/ferry/canoe/dragon_boat ~3 sinking', 'capsized') },
+  { id: 'rescue.fall', kind: 'rescue', strength: 'hard', unless: THING_NOT_PERSON, re: re(`rơi/té/ngã/rớt/lọt/nhảy ~1 xuống sông/hồ/giếng/hố/cống/biển/vực/kênh/mương/ao`, 'nhảy cầu', 'định/đòi/muốn nhảy ~3 lầu/tầng/cầu/xuống/sông', 'nhảy từ ~3 tầng/lầu/cầu/sân_thượng', 'fell into/in/off ~2 river/well/hole/lake/sea/canal/drain/bridge', 'fallen into ~2 river/well/hole/lake', 'jump/jumped/jumping off ~2 bridge') },
+  { id: 'rescue.collapse', kind: 'rescue', strength: 'hard', re: re(`=sập ~3 ${PERSON}/đè/vùi/bên_trong`, 'nhà/tường/cầu/mái/công_trình/giàn_giáo =sập ~3 =đè/người/=vùi', 'bị/đã/vừa/đổ sập ~3 =đè/người/=vùi/kẹt/bên_trong/trong', '=đè/=vùi ~1 ' + PERSON, '=đè lên ~2 ' + PERSON, '=vùi lấp', 'sạt_lở ~3 =vùi/lấp/=đè/cuốn/sập', `đổ ~1 =đè ~2 ${PERSON}`, 'bị vùi', 'collapsed ~3 people/someone/inside/trapped/on', 'buried ~3 under/alive/in_the_rubble/by', 'crushed ~2 by/under') },
+  { id: 'rescue.isolated', kind: 'rescue', strength: 'soft', re: re('bị ~2 cô_lập', 'nước lên ~2 nóc/mái', 'lũ ~2 nóc/mái') },
+  { id: 'rescue.cannot-leave', kind: 'rescue', strength: 'hard', with: [re('cháy/khói/lửa/nước/lũ/ngập/sập/kẹt/khóa/nhốt/đổ/fire/smoke/water/flood/locked/collapsed')], re: re('tôi/mình/chúng_tôi/bọn_tôi/cả_nhà/mọi_người/người_già/ông/bà/mẹ/con ~3 không ~1 thoát/ra ~2 được', 'không ~1 thoát ~1 ra ~1 ngoài ~1 được', 'we/i ~3 cannot/can\'t/cant/couldn\'t get ~1 out', 'no way out') },
 
   // ---- police
-  { id: 'police.robbery', kind: 'police', strength: 'hard', re: re('cướp', 'cướp_giật', '=giật ~2 đồ/túi/điện_thoại/dây_chuyền/ví/bóp/xe', 'robbery', 'robbed', 'robbing', 'mugged', 'mugging', 'snatched'), unless: re('cướp biển', 'cướp ~1 lời', 'cướp ~1 đất', 'cướp ~1 công', 'phòng/chống cướp') },
+  { id: 'police.robbery', kind: 'police', strength: 'hard', re: re('cướp', 'cướp_giật', '=giật ~2 đồ/túi/điện_thoại/dây_chuyền/ví/bóp/xe', 'robbery', 'robbed', 'robbing', 'mugged', 'mugging', 'snatched'), unless: re('cướp biển', 'cướp ~1 lời', 'cướp ~1 đất', 'cướp ~1 công', 'phòng/chống cướp', 'tranh/giành ~1 cướp/giật', 'cướp ~1 khách', 'feel ~1 robbed', 'robbed ~3 price/prices/charged', 'daylight ~1 robbery') },
   { id: 'police.theft-now', kind: 'police', strength: 'hard', re: re('đang ~2 trộm', 'trộm ~1 đang', 'có trộm', 'bắt trộm', 'vừa ~2 trộm', 'trộm ~1 vào/vô ~1 nhà', 'đột_nhập', 'burglar', 'burglary', 'break/breaking/broke in/into', 'thief ~2 now/here/inside', 'stealing ~2 now/right') },
   {
     id: 'police.weapon', kind: 'police', strength: 'hard',
     re: re('dao/mã_tấu/=kiếm/súng/hung_khí/gậy_gộc/tuýp ~3 đánh/chém/đâm/đuổi/dọa/truy_sát', 'đánh/chém/đâm/đuổi/dọa ~3 dao/mã_tấu/=kiếm/súng/hung_khí/gậy/tuýp', 'chém/=đâm người', 'bị chém', 'bị đâm', 'đâm/chém nhau', 'nổ súng', '=bắn nhau', '=bắn người', 'knife', 'knives', 'gun', 'guns', 'shooting', 'shot', 'stabbed', 'stabbing', 'machete'),
-    unless: re('xe ~3 đâm/tông', 'đâm ~2 xe/cột/tường/gốc/cây/lan_can/dải_phân_cách/cột_điện', 'đâm ~1 đơn'),
+    unless: re('xe ~3 đâm/tông', 'đâm ~2 xe/cột/tường/gốc/cây/lan_can/dải_phân_cách/cột_điện', 'đâm ~1 đơn', 'photo/screen/took/take/a ~2 shot/shots', 'shot ~1 of', 'photo ~1 shoot/shooting', 'water/glue ~1 gun'),
   },
   { id: 'police.fight-serious', kind: 'police', strength: 'soft', re: re('đánh_nhau/ẩu_đả/hỗn_chiến ~4 máu/bị_thương/chết/dao/đông/nghiêm_trọng/to/lớn/dữ', 'đang ~2 đánh_nhau/ẩu_đả/hỗn_chiến', 'đang ~2 đánh người', 'hỗn_chiến', 'đánh hội_đồng', 'đánh ~1 người ~2 máu/chết/bất_tỉnh', 'fight/fighting/brawl ~4 knife/knives/blood/bleeding/weapons/injured/hurt/now', 'people ~1 fighting ~2 now') },
   { id: 'police.abduction', kind: 'police', strength: 'hard', re: re('bắt_cóc', 'dọa/đe_dọa/đòi ~1 giết', 'giết người', '=hiếp', 'hiếp_dâm', 'xâm_hại', 'bạo_hành ~2 đang', 'đang ~2 bạo_hành', 'đánh vợ/con/mẹ ~2 dã_man', 'kidnap', 'kidnapped', 'kidnapping', 'abducted', 'attacking', 'assaulted', 'threatening ~2 kill') },
 
   // ---- medical
-  { id: 'medical.injury', kind: 'medical', strength: 'soft', re: re('bị_thương', 'chảy ~1 máu', 'mất ~1 máu', 'máu ~1 chảy', 'gãy chân/tay/cổ', 'bị ~1 rắn/chó_dại cắn', 'snake ~1 bite/bit', 'bitten ~2 snake', 'injured', 'injuries', 'bleeding', 'hurt ~2 badly', 'badly hurt', 'broken leg/arm/neck') },
-  { id: 'medical.collapse', kind: 'medical', strength: 'hard', re: re('=ngất', 'ngất_xỉu', '=xỉu', 'bị xỉu', 'xỉu ~1 rồi/luôn/ngang', 'bị ngất', 'bất_tỉnh', 'hôn_mê', 'đột_quỵ', 'co_giật', 'nằm gục', 'đầy máu', 'máu me', 'treo cổ', 'sắp/đang =đẻ', '=đẻ rơi', 'chuyển_dạ ~1 đẻ', 'sốc thuốc', 'ngừng thở', 'không thở', 'tắt thở', 'lên cơn', 'lên cơn đau tim', 'bị đau tim', 'đau ngực', 'sốc phản_vệ', 'trụy tim', 'ngừng tim', 'chuyển_dạ', 'vỡ ối', 'đau =đẻ', 'đau_đẻ ~1 rồi', 'unconscious', 'fainted', 'passed out', 'someone/man/woman/person/he/she/grandma/grandpa/mother/father/child/boy/girl ~2 collapsed', 'not breathing', 'stopped breathing', 'heart attack', 'stroke', 'seizure', 'overdose', 'in labour', 'in labor', 'choking') },
+  { id: 'medical.injury', kind: 'medical', strength: 'soft', unless: re('ghế/bàn/giường/kệ/tủ/cột/ghế_đá ~4 gãy ~1 chân'), re: re('bị_thương', 'chảy ~1 máu', 'mất ~1 máu', 'máu ~1 chảy', 'gãy chân/tay/cổ', 'bị ~1 rắn/chó_dại cắn', 'snake ~1 bite/bit', 'bitten ~2 snake', 'injured', 'injuries', 'bleeding', 'hurt ~2 badly', 'badly hurt', 'broken leg/arm/neck') },
+  { id: 'medical.collapse', kind: 'medical', strength: 'hard', unless: re('khói/bụi/mùi/hôi ~6 không ~1 thở', 'không ~1 thở ~1 nổi'), re: re('=ngất', 'ngất_xỉu', '=xỉu', 'bị xỉu', 'xỉu ~1 rồi/luôn/ngang', 'bị ngất', 'bất_tỉnh', 'hôn_mê', 'đột_quỵ', 'co_giật', 'nằm gục', 'đầy máu', 'máu me', 'treo cổ', 'sắp/đang =đẻ', '=đẻ rơi', 'chuyển_dạ ~1 đẻ', 'sốc thuốc', 'ngừng thở', 'không thở', 'tắt thở', 'lên cơn', 'lên cơn đau tim', 'bị đau tim', 'đau ngực', 'sốc phản_vệ', 'trụy tim', 'ngừng tim', 'chuyển_dạ', 'vỡ ối', 'đau =đẻ', 'đau_đẻ ~1 rồi', 'unconscious', 'fainted', 'passed out', 'someone/man/woman/person/he/she/grandma/grandpa/mother/father/child/boy/girl ~2 collapsed', 'not breathing', 'stopped breathing', 'heart attack', 'stroke', 'seizure', 'overdose', 'in labour', 'in labor', 'choking') },
   { id: 'medical.breathing', kind: 'medical', strength: 'soft', re: re('khó_thở', 'không ~1 thở ~1 được'), unless: re('khói/bụi/mùi ~4 khó_thở', 'khó_thở ~4 khói/bụi/mùi') },
-  { id: 'medical.shock', kind: 'medical', strength: 'hard', re: re('bị ~1 điện giật', 'điện giật ~2 ' + PERSON, '=giật chết', 'bị =giật ~1 điện', 'electrocuted', 'electric shock') },
-  { id: 'medical.accident', kind: 'medical', strength: 'soft', re: re(`tai_nạn ~4 ${PERSON}/nặng/máu/nằm/bị_thương/chết/nghiêm_trọng/bất_tỉnh/cấp_cứu`, 'vừa ~2 tai_nạn', 'đang ~2 tai_nạn', 'xe ~2 tông/=đâm/húc/đụng/cán ~3 người', 'tông/=đâm/húc/đụng/cán ~1 người', `${PERSON} ~2 bị ~1 xe ~1 tông/=đâm/húc/đụng/cán`, 'bị ~1 xe ~1 tông/=đâm/húc/đụng/cán ~3 chết/bị_thương/nặng/bất_tỉnh/máu', 'accident ~4 injured/hurt/bleeding/lying/dead/serious/ambulance', 'hit by a car/truck/motorbike/bus', 'run over', 'car crash', 'crash ~3 injured/hurt/people') },
+  { id: 'medical.shock', kind: 'medical', strength: 'hard', unless: re('giật ~1 nhẹ', 'tê ~1 tê'), re: re('bị ~1 điện giật', 'điện giật ~2 ' + PERSON, '=giật chết', 'bị =giật ~1 điện', 'electrocuted', 'electric shock') },
+  { id: 'medical.accident', kind: 'medical', strength: 'soft', re: re(`tai_nạn ~4 ${PERSON}/nặng/máu/nằm/bị_thương/chết/nghiêm_trọng/bất_tỉnh/cấp_cứu`, 'vừa ~2 tai_nạn', 'đang ~2 tai_nạn', 'xe ~2 tông/=đâm/húc/đụng/cán ~3 người', 'tông/=đâm/húc/đụng/cán ~1 người', `${PERSON} ~2 bị ~1 xe ~1 tông/=đâm/húc/đụng/cán`, 'bị ~1 xe ~1 tông/=đâm/húc/đụng/cán ~3 chết/bị_thương/nặng/bất_tỉnh/máu', 'accident ~4 injured/hurt/bleeding/lying/dead/serious/ambulance', 'someone/man/woman/person/child/kid/boy/girl/he/she/people/pedestrian/rider/cyclist ~3 hit ~1 by', 'run over', 'car crash', 'crash ~3 injured/hurt/people') },
   { id: 'medical.poison', kind: 'medical', strength: 'soft', re: re('ngộ_độc ~4 đang/nhiều/cấp_cứu/nôn/nôn_mửa/co_giật/bất_tỉnh/nặng', 'đang ~2 ngộ_độc', 'uống nhầm', 'tự_tử', 'poisoned', 'poisoning ~3 now/many/vomiting', 'suicide') },
   { id: 'medical.ambulance', kind: 'medical', strength: 'soft', re: re('cần/gọi/gửi/kêu/điều ~1 xe ~1 cấp_cứu/cứu_thương', 'cần/gọi ~1 cấp_cứu', 'cấp_cứu gấp', 'cần bác_sĩ', 'send ~1 an ~1 ambulance', 'need/call ~1 an ~1 ambulance', 'need ~1 a ~1 doctor') },
 
@@ -165,10 +178,10 @@ const WATER_DANGER = re(
 const PEOPLE_STUCK = re(
   'kẹt/mắc_kẹt', 'không/chưa ~2 ra/xuống/thoát_ra/chạy/đi/di_chuyển/ra_ngoài/sơ_tán/di_dời ~2 được/kịp',
   'không/chưa ~1 kịp ~1 di_dời/sơ_tán/chạy/ra', 'không ~2 đi_lại/đi/đứng/bơi ~1 được', 'không ~1 có ~1 ghe/thuyền/xuồng/đường',
-  'leo/trèo/đứng/ngồi/trú/ở/bám ~3 mái/nóc/gác/lầu/trên_mái/tầng_hai/tầng_2/cây/bàn', 'kêu ~1 cứu', 'kêu_cứu', 'cứu', 'cứu_hộ', 'cứu_nạn',
-  'cần/gửi/đưa/cho/xin ~3 ghe/thuyền/xuồng/người/cano ~2 đến/tới/cứu/giúp', 'bà_bầu/trẻ_nhỏ/trẻ_em/em_bé/người_già/cụ_già/ông_bà/con_nít',
+  'leo/trèo/đứng/ngồi/trú/ở/bám ~3 mái/nóc/gác/lầu/trên_mái/tầng_hai/tầng_2/cây/bàn', 'kêu ~1 cứu', 'kêu_cứu', 'cứu ~1 với/gấp/giúp/nhanh/mau', 'xin/cần ~2 cứu/cứu_hộ/cứu_nạn',
+  'cần/gửi/đưa/cho/xin ~3 ghe/thuyền/xuồng/người/cano ~2 đến/tới/cứu/giúp', 'có ~1 người_già/trẻ_nhỏ/trẻ_em/em_bé/bà_bầu/người_bệnh/cụ_già/con_nít',
   'stuck', 'trapped', 'cut off', 'can_t/cannot/couldn_t ~2 get ~1 out/away/down', 'can_t/cannot ~1 walk/move/swim/leave/escape',
-  'on ~1 the ~1 roof', 'upstairs', 'need ~2 rescue/rescuing/boat/help', 'help', 'rescue', 'calling ~2 help', 'elderly', 'baby', 'kids', 'children',
+  'on ~1 the ~1 roof', 'upstairs', 'need ~2 rescue/rescuing/boat', 'help ~1 us/me/please', 'please ~1 help', 'calling ~2 help',
 );
 const SMOKE = re(
   'khói ~3 đen/mù_mịt/dày/đặc/đầy/tràn/bốc/ùn_ùn/cuồn_cuộn/nghi_ngút/kín/lên/mịt_mù/um',
@@ -194,11 +207,11 @@ const SITUATION_RULES: readonly Rule[] = [
     id: 'situation.unresponsive', kind: 'medical', strength: 'hard',
     re: re(
       'gục ~1 xuống/ngã/tại_chỗ/trên', 'ngã/té ~1 gục/quỵ/xuống ~3 bất_tỉnh/không ~1 dậy', 'đổ gục', 'nằm ~2 bất_động/bất_tỉnh/sõng_soài/gục/co_giật',
-      'nằm ~1 im ~3 không', 'bất_động', 'không ~1 cử_động/nhúc_nhích/động_đậy/phản_ứng', 'gọi/lay/kêu ~3 không/chẳng/ko ~1 dậy/tỉnh/trả_lời/thưa/phản_ứng',
-      'gọi/lay ~1 mãi/hoài ~2 không ~1 trả_lời/dậy/tỉnh', 'không ~1 tỉnh ~1 lại', 'tím_tái', 'tím ~1 tái', 'mặt ~2 tím/tái_xanh/trắng_bệch',
+      'nằm ~1 im ~3 không', 'bất_động', 'không ~1 cử_động/nhúc_nhích/động_đậy', 'gọi/lay/kêu ~3 không/chẳng/ko ~1 dậy/tỉnh',
+      `gọi/lay ~2 ${PERSON} ~3 không ~2 trả_lời/thưa/phản_ứng`, 'gọi/lay ~1 mãi/hoài ~1 không ~1 dậy/tỉnh', 'không ~1 tỉnh ~1 lại', 'tím_tái', 'tím ~1 tái', 'mặt ~2 tím/tái_xanh/trắng_bệch',
       'thở ~1 không ~1 đều/được', 'thở ~1 yếu/dốc/khò_khè/hắt', 'sùi ~1 bọt ~1 mép', 'trợn ~1 mắt', 'hóc/mắc_nghẹn/nghẹn/sặc ~3 không ~1 thở', 'hóc ~2 xương/kẹo/đồ/hạt/thạch/đồng_xu',
       'đập ~1 đầu ~4 bất_tỉnh/chảy_máu/nằm/không/máu', 'lịm ~1 đi', 'ngã/té ~3 đập_đầu',
-      'not/isn_t/is_not ~1 responding/moving/breathing/waking', 'unresponsive', 'won_t/will_not/doesn_t/does_not ~1 wake/respond/move', 'can_t/cannot ~1 wake ~2 up',
+      `${EN_PERSON} ~3 not/isn_t/is_not/s_not ~1 responding/moving/breathing/waking`, `${EN_PERSON} ~2 unresponsive`, `${EN_PERSON} ~2 won_t/will_not/doesn_t/does_not ~1 wake/respond/move`, 'can_t/cannot ~1 wake ~2 him/her/them/up',
       'lying ~3 motionless/still/unconscious/bleeding', 'turning ~1 blue', 'cpr', 'choking', 'doing ~1 cpr', 'went ~1 limp', 'has ~1 a ~1 seizure', 'not ~1 conscious',
     ),
     unless: re('bất_động sản', 'sơ_cứu ~3 như_thế_nào/thế_nào/ra_sao/cách', 'cách ~2 sơ_cứu', 'first ~1 aid ~2 how/course/training'),
@@ -208,21 +221,21 @@ const SITUATION_RULES: readonly Rule[] = [
     re: re(
       'bị ~1 sóng ~1 kéo/cuốn/đánh/cuốn_trôi', 'sóng ~1 kéo/cuốn/cuốn_trôi ~2 ra', 'nước ~1 cuốn/kéo', 'không/chưa ~1 thấy ~3 nổi/ngoi ~1 lên', 'chìm ~1 xuống/nghỉm',
       'nhấp_nhô', 'vùng_vẫy', 'chới_với', 'rơi/té/ngã/rớt/lọt/tuột/trượt/trượt_chân/tuột_chân/lật ~3 xuống ~2 nước/sông/hồ/ao/biển/giếng/kênh/mương/hố/vực/suối/đập',
-      'struggling ~3 water/sea/river/waves/current', 'can_t/cannot ~1 swim', 'went ~1 under', 'pulled ~3 by ~2 current/waves/rip', 'swept ~2 out/away',
-      'hasn_t/has_not/didn_t/not ~2 come/came ~1 up/back', 'fell/slipped/jumped ~3 into/in/off ~3 water/river/lake/sea/pool/well/canal/pond/lagoon',
+      'struggling ~2 in ~2 the ~1 water/sea/river/waves/current', 'can_t/cannot ~1 swim', 'went ~1 under ~2 water', 'pulled ~3 by ~2 current/waves/rip', `${EN_PERSON} ~3 swept ~2 out/away`,
+      'hasn_t/has_not/didn_t ~2 come/came ~1 up ~3 water/river/lake/sea/pool', 'fell/slipped/jumped ~3 into/in/off ~3 water/river/lake/sea/pool/well/canal/pond/lagoon',
     ),
-    unless: re('học ~1 bơi', 'swimming ~1 lessons', 'dạy ~2 bơi'),
+    unless: new RegExp(`${re('học ~1 bơi', 'swimming ~1 lessons', 'dạy ~2 bơi').source}|${SWEPT_OBJECT.source}|${THING_NOT_PERSON.source}`),
   },
   {
     id: 'situation.collapse', kind: 'rescue', strength: 'hard',
     re: re(
       'nằm/kẹt/mắc_kẹt/bị_kẹt/vùi/đè ~2 dưới ~3 đống/gạch/sắt/bê_tông/đất/đá/xe/tường/mái/giàn_giáo/đổ_nát/cây/dầm',
-      'không ~1 kéo/lôi/gỡ/rút/nhấc ~2 ra/lên ~1 được', 'kẹt ~2 bên_trong/trong/dưới', 'bị ~1 kẹt/mắc ~1 đầu/tay/chân/cổ', 'kẹt ~1 đầu/tay/chân ~2 vào/trong/giữa',
-      '=đổ_=sập/=sập/bị_sập/đổ_sập_xuống ~3 người/công_nhân/thợ/bên_trong/đè/vùi/kẹt', 'giàn_giáo ~2 =sập/=đổ/bị_sập', 'thang_máy ~4 dừng/kẹt/hỏng/rơi/mắc ~6 trong/bên_trong/người/có_người',
-      'under ~3 rubble/debris/scaffolding/wall/roof/car/truck/collapsed', 'pinned ~3 under/down', 'people/someone/workers/men/man/woman/child/kid ~3 under ~2 the',
+      `${PERSON}/chân/tay/đầu ~4 không ~1 kéo/lôi/gỡ/rút/nhấc ~2 ra/lên ~1 được`, 'kẹt ~2 bên_trong/trong/dưới', 'bị ~1 kẹt/mắc ~1 đầu/tay/chân/cổ', 'kẹt ~1 đầu/tay/chân ~2 vào/trong/giữa',
+      '=đổ_=sập/=sập/bị_sập/đổ_sập_xuống ~3 người/công_nhân/thợ/bên_trong/đè/vùi/kẹt', 'giàn_giáo ~2 =sập/=đổ/bị_sập', 'thang_máy ~4 dừng/kẹt/rơi/mắc ~6 trong/bên_trong/có_người/nhốt',
+      'under ~3 rubble/debris/scaffolding/wall/roof/car/truck/collapsed', 'pinned ~3 under/down',
       'head/arm/hand/leg/foot ~2 stuck', 'stuck ~3 head/arm/hand/leg/foot', 'lift/elevator ~3 stopped/stuck ~5 inside/people/someone/woman/man/child',
     ),
-    unless: re('kẹt xe', 'kẹt ~1 tiền', 'tắc ~1 đường'),
+    unless: new RegExp(`${re('kẹt xe', 'kẹt ~1 tiền', 'tắc ~1 đường').source}|${THING_NOT_PERSON.source}`),
   },
   {
     id: 'situation.poison', kind: 'medical', strength: 'hard',
@@ -235,7 +248,7 @@ const SITUATION_RULES: readonly Rule[] = [
   {
     id: 'situation.violence', kind: 'police', strength: 'hard',
     re: re(
-      'rượt/đuổi/vác/cầm ~3 dao/mã_tấu/=kiếm/rựa/búa/gậy/tuýp/súng', 'rượt ~2 chém/đánh/đâm', 'phá ~1 cửa ~3 nhà/vào/vô', 'người_lạ ~3 phá/cạy/trèo/đột_nhập/lẻn',
+      'rượt/đuổi ~3 dao/mã_tấu/=kiếm/rựa/búa/gậy/tuýp/súng', 'vác/cầm ~3 dao/mã_tấu/=kiếm/rựa/súng', 'rượt ~2 chém/đánh/đâm', 'phá ~1 cửa ~3 nhà/vào/vô', 'người_lạ ~3 phá/cạy/trèo/đột_nhập/lẻn',
       'đánh/đập ~2 vợ/chồng/con/mẹ/người/đàn_bà/phụ_nữ/cô_gái/ông_già/bà_già ~5 la/hét/kêu/máu/dã_man/ngất/bất_tỉnh',
       'hitting/beating/punching/kicking/attacking/strangling ~3 wife/woman/man/child/kid/someone/her/him/girl/boy/people', 'screaming ~2 for ~1 help',
       'with ~1 a ~1 knife/gun/machete', 'breaking ~3 door', 'smashing ~3 door/window',
@@ -250,7 +263,7 @@ const SITUATION_RULES: readonly Rule[] = [
   },
   {
     id: 'situation.live-wire', kind: 'fire', strength: 'hard',
-    re: re('tóe ~1 lửa', 'tóe_lửa', 'dây ~1 điện ~2 đứt/rơi/sà/chạm_đất', 'dây ~2 đứt/rơi ~2 xuống', 'sparking', 'sparks', 'live ~1 wire/wires', 'power ~1 line/lines/cable ~3 down/fell/fallen/snapped'),
+    re: re('dây/cột/trụ/điện/công_tơ/tủ_điện ~3 tóe ~1 lửa', 'tóe ~1 lửa ~3 dây/điện', 'dây ~1 điện ~2 đứt/rơi/sà/chạm_đất', 'dây ~2 đứt/rơi ~2 xuống', 'sparking', 'sparks', 'live ~1 wire/wires', 'power ~1 line/lines/cable ~3 down/fell/fallen/snapped'),
     with: [re(`${PERSON} ~4 đang/ngay/cạnh/gần/bên/chạm/dưới`, 'người ~2 qua_lại/đi_qua/đứng', 'people/kids/children/someone/pedestrians ~4 near/next/under/playing/walking/touch')],
   },
   {
@@ -276,7 +289,8 @@ const HYPOTHETICAL = re(
   'if', 'in case', 'what ~1 to ~1 do ~2 if/when/in', 'what should', 'how do i report', 'what happens',
   'kỹ_năng', 'hướng_dẫn', 'cách ~2 thoát/xử_lý/sơ_cứu/phòng', 'phòng_cháy', 'phòng_chống', 'chữa_cháy', 'pccc', 'phòng_ngừa',
   'diễn_tập', 'tập_huấn', 'báo ~1 giả', 'báo_cháy ~1 giả', 'false alarm', 'fire drill', 'drill', 'fire safety', 'extinguisher',
-  'bình chữa_cháy', 'thiết_bị', 'phim', 'game', 'truyện', 'tin_tức', 'bài_báo', 'báo_chí', 'news', 'movie',
+  'bình chữa_cháy', 'thiết_bị', 'phim', 'game', 'truyện', 'tin_tức', 'tin_đồn', 'bài_báo', 'báo_chí', 'news', 'movie', 'rumour', 'rumor',
+  'cách ~2 cứu', 'cứu ~4 như_thế_nào/thế_nào/ra_sao', 'cứu_trợ', 'relief',
 );
 /** Risk, habit or past: a report or a story, not danger now ("hay xảy ra tai nạn", "cây sắp đổ", "hôm qua"). */
 const NOT_NOW = re(
@@ -315,7 +329,8 @@ const HAPPENING = re('đang', 'vừa', 'vừa_mới', '=ngay', 'lúc_này', '=g�
 const PAST = re(
   'có ~1 lần', 'lần ~1 trước', 'hồi ~1 trước/đó', 'đã ~1 từng', 'từng ~1 bị/gặp/chứng_kiến',
   'hôm_qua', 'hôm_trước', 'hôm_bữa', 'bữa_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'mấy hôm trước', 'đã ~2 dập_tắt',
-  'đã ~2 tắt/dập', 'tắt ~1 rồi', 'had ~1 a ~1 fire',
+  'đã ~2 tắt/dập', 'tắt ~1 rồi', 'had ~1 a ~1 fire', 'đêm_qua', 'tối_qua', 'sáng_qua', 'chiều_qua', 'trưa_qua', 'hôm_kia', 'năm zznum', 'hồi_nhỏ', 'hồi ~1 xưa/trẻ/bé',
+  'it ~1 s ~1 out', 'fire ~1 is ~1 out', 'been ~1 put ~1 out', 'put ~1 it ~1 out', 'there ~1 was ~3 fire', 'last ~1 night',
   'yesterday', 'last week', 'last month', 'last year', 'ago',
 );
 /** Saying it is happening now beats the number, hypothetical and not-now guards (not the false-alarm one). */

@@ -64,6 +64,25 @@ export const NEIGHBOUR_GROUPS: readonly NeighbourGroup[] = [
       'faq:so-do': cue('dat', 'so do', 'so hong', 'land'),
     },
   },
+  {
+    name: 'how reporting works vs my own reports vs reporting',
+    cues: {
+      'faq:phan-anh-tra-cuu': cue('chung chung', 'noi chung', 'binh thuong', 'thuong thi', 'thong thuong', 'bao lau thi', 'trang thai (?:\\w+ )?(?:la gi|nghia la)', 'in general', 'usually', 'normally', 'what do (?:the )?(?:\\w+ )?status\\w* mean'),
+      status: cue('(?:phan anh|bao cao|report|reports) (?:cua|ma) (?:toi|minh|em|tui|con|chau)', 'zzcode', '(?:toi|minh|em|tui|e|t|mik) (?:da |vua |co )?(?:gui|bao|phan anh) (?:\\w+ ){0,6}(?:sao roi|chua|toi dau|the nao roi)', 'my reports?', 'i (?:sent|reported|filed)'),
+      'report:other': cue('(?:cho|de) (?:toi|minh|em|tui|e|t|mik) (?:gui|bao|phan anh) (?:mot|zznum) (?:phan anh|vu|viec|su co)', 'i (?:want|would like|d like) to (?:report|file)'),
+    },
+  },
+  {
+    name: 'asking about a service vs reporting a problem',
+    cues: {
+      'faq:rac-thai': cue('lich', 'may gio', 'luc may gio', 'khi nao', 'ngay nao', 'phi', 'bao nhieu', 'phan loai', 'schedule', 'what time', 'when', 'fee', 'collection'),
+      'report:waste': cue('khong ai', 'ton dong', 'chat dong', 'boc mui', 'do trom', 'vut', 'bua bai', 'day tran', 'khong (?:toi|den|thu gom)', 'piled', 'dumped', 'overflowing', 'not collected'),
+      'faq:giay-phep-xay-dung': cue('xin (?:giay )?phep', 'co (?:can|phai) xin', 'ho so', 'thu tuc', 'le phi', 'permit for', 'do i need'),
+      'report:construction': cue('khong (?:co )?phep', 'trai phep', 'sai phep', 'xay chui', 'vuot (?:so )?tang', 'lan sang', 'without (?:a )?permit', 'illegal'),
+      'faq:cay-xanh': cue('xin (?:cat|chat|tia|trong)', 'lien he ai', 'goi ai', 'co (?:duoc|bi phat)', 'who (?:do i|trims|handles)', 'request'),
+      'report:trees': cue('(?:da|bi) (?:do|gay|nga)', 'nghieng', 'chan (?:ngang )?duong', 'de len', 'fell', 'fallen', 'leaning', 'blocking'),
+    },
+  },
 ];
 
 /** Which cue of `group` each label has in `folded` (true/false per label key). */

@@ -216,10 +216,11 @@ function fitLogistic(rows: readonly FitRow[], dims: number): number[] {
 function tune(cv: readonly Row[], dev: readonly Row[]): void {
   const results: Array<{ d: DecisionConfig; cv: EvalReport; dev: EvalReport; score: number }> = [];
   const sets = [cv, dev];
-  for (const temperature of [0.5, 0.75, 1])
-    for (const knnWeight of [1, 3, 5])
-      for (const focusWeight of [0, 0.5]) {
-        const base: DecisionConfig = { ...DEFAULT_CONFIG.decision, temperature, knnWeight, focusWeight };
+  for (const temperature of [0.75, 1])
+    for (const knnWeight of [3, 5])
+      for (const focusWeight of [0, 0.5])
+      for (const refineWeight of [1, 3, 5]) {
+        const base: DecisionConfig = { ...DEFAULT_CONFIG.decision, temperature, knnWeight, focusWeight, refineWeight };
         const fit: FitRow[] = [];
         for (const set of sets) {
           const weight = 1 / set.length;
@@ -241,14 +242,14 @@ function tune(cv: readonly Row[], dev: readonly Row[]): void {
         }
       }
   results.sort((a, b) => b.score - a.score);
-  log(`\n=== tuning on ${cv.length} cross-validation rows and ${dev.length} dev rows — top 8 ===`);
-  for (const { d, cv: c, dev: v } of results.slice(0, 8)) {
-    log(`  T=${d.temperature} knn=${d.knnWeight} focus=${d.focusWeight} accept≥${d.acceptAt}  cv ${pct(c.exact)} oos ${pct(c.outOfScopeDecline)}  dev ${pct(v.exact)} oos ${pct(v.outOfScopeDecline)} em ${pct(v.emergencyRecall)}`);
+  log(`\n=== tuning on ${cv.length} cross-validation rows and ${dev.length} dev rows — top 12 ===`);
+  for (const { d, cv: c, dev: v } of results.slice(0, 12)) {
+    log(`  T=${d.temperature} knn=${d.knnWeight} focus=${d.focusWeight} refine=${d.refineWeight} accept≥${d.acceptAt}  cv ${pct(c.exact)} oos ${pct(c.outOfScopeDecline)}  dev ${pct(v.exact)} oos ${pct(v.outOfScopeDecline)} em ${pct(v.emergencyRecall)}  [${d.decline.join(', ')}]`);
   }
   const best = results[0];
   if (best) {
     log('\nbest decision config (paste into DEFAULT_DECISION):');
-    log(`  temperature: ${best.d.temperature}, knnWeight: ${best.d.knnWeight}, focusWeight: ${best.d.focusWeight}, acceptAt: ${best.d.acceptAt},`);
+    log(`  temperature: ${best.d.temperature}, knnWeight: ${best.d.knnWeight}, focusWeight: ${best.d.focusWeight}, refineWeight: ${best.d.refineWeight}, acceptAt: ${best.d.acceptAt},`);
     log(`  decline: [${best.d.decline.join(', ')}], // ${DECLINE_FEATURES.join(', ')}, bias`);
   }
   const current = evaluate(dev.map((x) => ({ gold: x.gold, predicted: x.classifier.decide(x.analysis) })));
