@@ -60,7 +60,11 @@ export interface DecisionConfig {
   readonly knnWeight: number;
   /** Long messages: share of the question-weighted analysis in the logits (the rest is the plain whole message; see focus.ts). */
   readonly focusWeight: number;
-  /** Emergency probability above which the model alone declares an emergency. */
+  /**
+   * The model's own emergency call (the safety net under the rules): probability of the emergency
+   * label at `emergencyTemperature` (sharper than the answer's), above `emergencyProb` → emergency.
+   */
+  readonly emergencyTemperature: number;
   readonly emergencyProb: number;
   /** When the two best labels are neighbouring topics, log-odds gained by those whose decisive cues the message has (neighbours.ts). */
   readonly refineWeight: number;
@@ -101,7 +105,8 @@ export const DEFAULT_DECISION: DecisionConfig = {
   temperature: 1,
   knnWeight: 3,
   focusWeight: 0.5,
-  emergencyProb: 0.45,
+  emergencyTemperature: 0.75,
+  emergencyProb: 0.55,
   refineWeight: 3,
   // top, margin, mass, unknown, sim, simTop, length, inDomain, oosOnly, unseen, english, focus, short, bias
   decline: [1.79, 1.81, 1.7, -3.33, 0.21, 0.53, 0.85, 0.96, -0.58, -0.05, 0.42, 0.7, 0.01, -2.21],
@@ -290,6 +295,12 @@ export class Classifier {
     return p;
   }
 
+  /** Probability of the emergency label at the emergency temperature (0 when a guard holds). */
+  emergencyProbability(a: Analysis, d: DecisionConfig = this.config.decision): number {
+    if (this.emergencyIdx < 0 || a.verdict.guarded !== null) return 0;
+    return this.probabilities(a, { ...d, temperature: d.emergencyTemperature })[this.emergencyIdx] ?? 0;
+  }
+
   /**
    * Neighbouring topics: when the two best labels share a group, the members whose decisive cues the
    * message contains gain `exp(refineWeight)` in odds against the members whose cues it lacks, within the
@@ -372,7 +383,7 @@ export class Classifier {
     if (a.norm.tokens.length === 0) return { ...base, intent: 'unknown', score: 1 };
 
     const p = this.probabilities(a, d);
-    const pEmergency = this.emergencyIdx >= 0 ? p[this.emergencyIdx] ?? 0 : 0;
+    const pEmergency = this.emergencyProbability(a, d);
     if (a.verdict.match !== null) {
       const floor = a.verdict.match.strength === 'hard' ? 0.95 : 0.85;
       return { ...base, intent: 'emergency', score: round(Math.max(floor, pEmergency)), emergencyKind: a.verdict.match.kind };

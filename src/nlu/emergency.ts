@@ -114,7 +114,7 @@ const RULES: readonly Rule[] = [
   { id: 'fire.chay-context', kind: 'fire', strength: 'soft', re: re(`cháy ~1 ${PLACE_FIRE}`, 'bị/vụ/đám/bốc/ngọn cháy', 'xe ~2 bốc/bị cháy', 'cháy nổ ~1 lớn'), unless: FIRE_UNLESS },
   { id: 'fire.dang-chay', kind: 'fire', strength: 'hard', re: re('=cháy ~2 rồi', 'đang cháy ~1 ' + PLACE_FIRE, 'đang bốc cháy', 'bốc cháy', 'cháy lớn', 'cháy dữ_dội', 'cháy rồi', 'cháy to', 'cháy ngùn_ngụt'), unless: FIRE_UNLESS },
   { id: 'fire.hoa-hoan', kind: 'fire', strength: 'soft', re: re('hỏa_hoạn', 'hoả_hoạn') },
-  { id: 'fire.lua', kind: 'fire', strength: 'soft', unless: re('pô/bô/xe/pháo/pháo_hoa ~3 =nổ', '=nổ ~1 pô/bô/máy'), re: re('lửa bùng/bốc/cháy/lan/lớn/to/ngùn_ngụt', 'bốc/bắt lửa', 'có lửa ~2 cháy/lớn/bùng', 'khói ~2 lửa', 'phát_nổ', '=nổ lớn/to/tung', 'tiếng =nổ', 'nổ tung', 'chập điện ~2 cháy/lửa/khói') },
+  { id: 'fire.lua', kind: 'fire', strength: 'soft', unless: re('pô/bô/xe/pháo/pháo_hoa ~3 =nổ', '=nổ ~1 pô/bô/máy'), re: re('lửa bùng/bốc/cháy/lan/lớn/to/ngùn_ngụt/liếm', 'ánh ~1 lửa', 'lửa ~1 đỏ', 'bốc/bắt lửa', 'có lửa ~2 cháy/lớn/bùng', 'khói ~2 lửa', 'phát_nổ', '=nổ lớn/to/tung', 'tiếng =nổ', 'nổ tung', 'chập điện ~2 cháy/lửa/khói') },
   {
     id: 'fire.en', kind: 'fire', strength: 'soft',
     re: re('fire', 'on fire', 'burning', 'flames', 'blaze', 'explosion', 'exploded', 'smoke ~5 house/building/window/apartment/flat/kitchen/roof'),
@@ -125,19 +125,19 @@ const RULES: readonly Rule[] = [
   { id: 'gas.leak', kind: 'gas', strength: 'hard', re: re('rò/rò_rỉ/xì/hở/rỉ ~1 gas/ga/khí', 'mùi gas/ga/khí_gas', 'bình gas/ga ~4 rò/xì/nổ/cháy/hở', 'xì ~1 gas/ga', 'mùi gas/ga ~3 nồng/nặng', 'khí_đốt/ống_gas/ống_ga ~2 rò/rò_rỉ/xì/hở/vỡ', 'gas ~3 leak/leaking/leaks', 'smell/smells/smelling ~2 gas', 'gas ~1 smell', 'gas ~2 leaking', 'leaking ~2 gas', 'khí độc'), unless: re('=xì =gà', 'xì_gà', 'hút ~1 xì ~1 ga', 'khí_thải', 'khí ~1 thải') },
 
   // ---- rescue
-  { id: 'rescue.trapped', kind: 'rescue', strength: 'hard', re: re('mắc_kẹt', 'bị kẹt ~2 trong/thang_máy/dưới/giữa/không_ra', 'kẹt trong/dưới', 'kẹt thang_máy', 'trapped', 'stuck in/inside ~2 lift/elevator/car/house/building/rubble/flood/water', 'stuck ~1 in ~1 the ~1 lift/elevator'), unless: new RegExp(`${re('kẹt xe').source}|${THING_NOT_PERSON.source}`) },
-  { id: 'rescue.drowning', kind: 'rescue', strength: 'hard', unless: new RegExp(`${SWEPT_OBJECT.source}|${THING_NOT_PERSON.source}`), re: re('đuối_nước', 'chết_đuối', 'bị đuối', 'sắp chìm', 'bị chìm', 'nước cuốn/cuốn_trôi', 'lũ cuốn', 'bị cuốn trôi', 'chới_với', 'lật thuyền/ghe/xuồng/đò', 'thuyền/ghe/xuồng/đò ~2 bị ~1 lật/chìm', 'drowning', 'drowned', 'swept away', 'boat/ship/ferry/canoe/dragon_boat ~3 sinking', 'capsized') },
+  { id: 'rescue.trapped', kind: 'rescue', strength: 'hard', re: re('mắc_kẹt', 'hành_khách/người/công_nhân/tài_xế/nạn_nhân/passengers/driver/people ~3 bị/are/is ~1 kẹt/trapped/stuck', 'xe ~3 lật ~4 kẹt/người/bị_thương', 'bị kẹt ~2 trong/thang_máy/dưới/giữa/không_ra', 'kẹt trong/dưới', 'kẹt thang_máy', 'trapped', 'stuck in/inside ~2 lift/elevator/car/house/building/rubble/flood/water', 'stuck ~1 in ~1 the ~1 lift/elevator'), unless: new RegExp(`${re('kẹt xe').source}|${THING_NOT_PERSON.source}`) },
+  { id: 'rescue.drowning', kind: 'rescue', strength: 'hard', unless: new RegExp(`${SWEPT_OBJECT.source}|${THING_NOT_PERSON.source}`), re: re('đuối_nước', 'chết_đuối', 'bị đuối', 'sắp chìm', 'bị chìm', 'nước cuốn/cuốn_trôi', 'lũ cuốn', 'bị cuốn trôi', 'chới_với', 'lật thuyền/ghe/xuồng/đò', 'thuyền/ghe/xuồng/đò ~2 bị ~1 lật/chìm', 'drowning', 'drowned', 'swept away', 'boat/ship/ferry/canoe/dragon_boat/we/they/i ~3 sinking', 'capsized') },
   { id: 'rescue.fall', kind: 'rescue', strength: 'hard', unless: THING_NOT_PERSON, re: re(`rơi/té/ngã/rớt/lọt/nhảy ~1 xuống sông/hồ/giếng/hố/cống/biển/vực/kênh/mương/ao`, 'nhảy cầu', 'định/đòi/muốn nhảy ~3 lầu/tầng/cầu/xuống/sông', 'nhảy từ ~3 tầng/lầu/cầu/sân_thượng', 'fell into/in/off ~2 river/well/hole/lake/sea/canal/drain/bridge', 'fallen into ~2 river/well/hole/lake', 'jump/jumped/jumping off ~2 bridge') },
-  { id: 'rescue.collapse', kind: 'rescue', strength: 'hard', re: re(`=sập ~3 ${PERSON}/đè/vùi/bên_trong`, 'nhà/tường/cầu/mái/công_trình/giàn_giáo =sập ~3 =đè/người/=vùi', 'bị/đã/vừa/đổ sập ~3 =đè/người/=vùi/kẹt/bên_trong/trong', '=đè/=vùi ~1 ' + PERSON, '=đè lên ~2 ' + PERSON, '=vùi lấp', 'sạt_lở ~3 =vùi/lấp/=đè/cuốn/sập', `đổ ~1 =đè ~2 ${PERSON}`, 'bị vùi', 'collapsed ~3 people/someone/inside/trapped/on', 'buried ~3 under/alive/in_the_rubble/by', 'crushed ~2 by/under') },
+  { id: 'rescue.collapse', kind: 'rescue', strength: 'hard', re: re(`=sập ~3 ${PERSON}/đè/vùi/bên_trong`, 'nhà/tường/cầu/mái/công_trình/giàn_giáo =sập ~3 =đè/người/=vùi', 'bị/đã/vừa/đổ sập ~3 =đè/người/=vùi/kẹt/bên_trong/trong', '=đè/=vùi ~1 ' + PERSON, '=đè lên ~2 ' + PERSON, '=vùi lấp', 'sạt_lở ~3 =vùi/lấp/=đè/cuốn/sập', `đổ ~1 =đè ~2 ${PERSON}`, 'bị vùi', 'collapsed ~3 people/someone/inside/trapped/on', 'buried', 'crushed'), unless: re('cemetery/grave/graves/graveyard/tomb/funeral/burial', 'crushed ~1 stone/ice/rock/glass/gravel') },
   { id: 'rescue.isolated', kind: 'rescue', strength: 'soft', re: re('bị ~2 cô_lập', 'nước lên ~2 nóc/mái', 'lũ ~2 nóc/mái') },
   { id: 'rescue.cannot-leave', kind: 'rescue', strength: 'hard', with: [re('cháy/khói/lửa/nước/lũ/ngập/sập/kẹt/khóa/nhốt/đổ/fire/smoke/water/flood/locked/collapsed')], re: re('tôi/mình/chúng_tôi/bọn_tôi/cả_nhà/mọi_người/người_già/ông/bà/mẹ/con ~3 không ~1 thoát/ra ~2 được', 'không ~1 thoát ~1 ra ~1 ngoài ~1 được', 'we/i ~3 cannot/can\'t/cant/couldn\'t get ~1 out', 'no way out') },
 
   // ---- police
   { id: 'police.robbery', kind: 'police', strength: 'hard', re: re('cướp', 'cướp_giật', '=giật ~2 đồ/túi/điện_thoại/dây_chuyền/ví/bóp/xe', 'robbery', 'robbed', 'robbing', 'mugged', 'mugging', 'snatched'), unless: re('cướp biển', 'cướp ~1 lời', 'cướp ~1 đất', 'cướp ~1 công', 'phòng/chống cướp', 'tranh/giành ~1 cướp/giật', 'cướp ~1 khách', 'feel ~1 robbed', 'robbed ~3 price/prices/charged', 'daylight ~1 robbery') },
-  { id: 'police.theft-now', kind: 'police', strength: 'hard', re: re('đang ~2 trộm', 'trộm ~1 đang', 'có trộm', 'bắt trộm', 'vừa ~2 trộm', 'trộm ~1 vào/vô ~1 nhà', 'đột_nhập', 'burglar', 'burglary', 'break/breaking/broke in/into', 'thief ~2 now/here/inside', 'stealing ~2 now/right') },
+  { id: 'police.theft-now', kind: 'police', strength: 'hard', re: re('đang ~2 trộm', 'trộm ~1 đang', 'có trộm', 'bắt trộm', 'vừa ~2 trộm', 'trộm ~1 vào/vô ~1 nhà', 'đột_nhập', 'burglar', 'burglary', 'break/breaking/broke in/into', 'thief ~2 now/here/inside', 'stealing ~6 now/right', 'someone/somebody/man/men ~2 is/are ~1 stealing') },
   {
     id: 'police.weapon', kind: 'police', strength: 'hard',
-    re: re('dao/mã_tấu/=kiếm/súng/hung_khí/gậy_gộc/tuýp ~3 đánh/chém/đâm/đuổi/dọa/truy_sát', 'đánh/chém/đâm/đuổi/dọa ~3 dao/mã_tấu/=kiếm/súng/hung_khí/gậy/tuýp', 'chém/=đâm người', 'bị chém', 'bị đâm', 'đâm/chém nhau', 'nổ súng', '=bắn nhau', '=bắn người', 'knife', 'knives', 'gun', 'guns', 'shooting', 'shot', 'stabbed', 'stabbing', 'machete'),
+    re: re('dao/mã_tấu/=kiếm/súng/hung_khí/gậy_gộc/tuýp ~3 đánh/chém/đâm/đuổi/dọa/truy_sát', 'đánh/chém/đâm/đuổi/dọa ~3 dao/mã_tấu/=kiếm/súng/hung_khí/gậy/tuýp', 'chém/=đâm người', 'bị chém', 'bị đâm', 'đâm/chém nhau', 'nổ súng', '=bắn nhau', '=bắn người', 'knife', 'knives', 'gun', 'guns', 'shooting', 'shot', 'stabbed', 'stabbing', 'machete', 'machetes'),
     unless: re('xe ~3 đâm/tông', 'đâm ~2 xe/cột/tường/gốc/cây/lan_can/dải_phân_cách/cột_điện', 'đâm ~1 đơn', 'photo/screen/took/take/a ~2 shot/shots', 'shot ~1 of', 'photo ~1 shoot/shooting', 'water/glue ~1 gun'),
   },
   { id: 'police.fight-serious', kind: 'police', strength: 'soft', re: re('đánh_nhau/ẩu_đả/hỗn_chiến ~4 máu/bị_thương/chết/dao/đông/nghiêm_trọng/to/lớn/dữ', 'đang ~2 đánh_nhau/ẩu_đả/hỗn_chiến', 'đang ~2 đánh người', 'hỗn_chiến', 'đánh hội_đồng', 'đánh ~1 người ~2 máu/chết/bất_tỉnh', 'fight/fighting/brawl ~4 knife/knives/blood/bleeding/weapons/injured/hurt/now', 'people ~1 fighting ~2 now') },
@@ -145,7 +145,7 @@ const RULES: readonly Rule[] = [
 
   // ---- medical
   { id: 'medical.injury', kind: 'medical', strength: 'soft', unless: re('ghế/bàn/giường/kệ/tủ/cột/ghế_đá ~4 gãy ~1 chân'), re: re('bị_thương', 'chảy ~1 máu', 'mất ~1 máu', 'máu ~1 chảy', 'gãy chân/tay/cổ', 'bị ~1 rắn/chó_dại cắn', 'snake ~1 bite/bit', 'bitten ~2 snake', 'injured', 'injuries', 'bleeding', 'hurt ~2 badly', 'badly hurt', 'broken leg/arm/neck') },
-  { id: 'medical.collapse', kind: 'medical', strength: 'hard', unless: re('khói/bụi/mùi/hôi ~6 không ~1 thở', 'không ~1 thở ~1 nổi'), re: re('=ngất', 'ngất_xỉu', '=xỉu', 'bị xỉu', 'xỉu ~1 rồi/luôn/ngang', 'bị ngất', 'bất_tỉnh', 'hôn_mê', 'đột_quỵ', 'co_giật', 'nằm gục', 'đầy máu', 'máu me', 'treo cổ', 'sắp/đang =đẻ', '=đẻ rơi', 'chuyển_dạ ~1 đẻ', 'sốc thuốc', 'ngừng thở', 'không thở', 'tắt thở', 'lên cơn', 'lên cơn đau tim', 'bị đau tim', 'đau ngực', 'sốc phản_vệ', 'trụy tim', 'ngừng tim', 'chuyển_dạ', 'vỡ ối', 'đau =đẻ', 'đau_đẻ ~1 rồi', 'unconscious', 'fainted', 'passed out', 'someone/man/woman/person/he/she/grandma/grandpa/mother/father/child/boy/girl ~2 collapsed', 'not breathing', 'stopped breathing', 'heart attack', 'stroke', 'seizure', 'overdose', 'in labour', 'in labor', 'choking') },
+  { id: 'medical.collapse', kind: 'medical', strength: 'hard', unless: re('khói/bụi/mùi/hôi ~6 không ~1 thở'), re: re('=ngất', 'ngất_xỉu', '=xỉu', 'bị xỉu', 'xỉu ~1 rồi/luôn/ngang', 'bị ngất', 'bất_tỉnh', 'hôn_mê', 'đột_quỵ', 'co_giật', 'nằm gục', 'đầy máu', 'máu me', 'treo cổ', 'sắp/đang =đẻ', '=đẻ rơi', 'chuyển_dạ ~1 đẻ', 'sốc thuốc', 'ngừng thở', 'không thở', 'tắt thở', 'lên cơn', 'lên cơn đau tim', 'bị đau tim', 'đau ngực', 'sốc phản_vệ', 'trụy tim', 'ngừng tim', 'chuyển_dạ', 'vỡ ối', 'đau =đẻ', 'đau_đẻ ~1 rồi', 'unconscious', 'fainted', 'passed out', 'someone/man/woman/person/he/she/grandma/grandpa/mother/father/child/boy/girl ~2 collapsed', 'not breathing', 'stopped breathing', 'heart attack', 'stroke', 'seizure', 'overdose', 'in labour', 'in labor', 'choking') },
   { id: 'medical.breathing', kind: 'medical', strength: 'soft', re: re('khó_thở', 'không ~1 thở ~1 được'), unless: re('khói/bụi/mùi ~4 khó_thở', 'khó_thở ~4 khói/bụi/mùi') },
   { id: 'medical.shock', kind: 'medical', strength: 'hard', unless: re('giật ~1 nhẹ', 'tê ~1 tê'), re: re('bị ~1 điện giật', 'điện giật ~2 ' + PERSON, '=giật chết', 'bị =giật ~1 điện', 'electrocuted', 'electric shock') },
   { id: 'medical.accident', kind: 'medical', strength: 'soft', re: re(`tai_nạn ~4 ${PERSON}/nặng/máu/nằm/bị_thương/chết/nghiêm_trọng/bất_tỉnh/cấp_cứu`, 'vừa ~2 tai_nạn', 'đang ~2 tai_nạn', 'xe ~2 tông/=đâm/húc/đụng/cán ~3 người', 'tông/=đâm/húc/đụng/cán ~1 người', `${PERSON} ~2 bị ~1 xe ~1 tông/=đâm/húc/đụng/cán`, 'bị ~1 xe ~1 tông/=đâm/húc/đụng/cán ~3 chết/bị_thương/nặng/bất_tỉnh/máu', 'accident ~4 injured/hurt/bleeding/lying/dead/serious/ambulance', 'someone/man/woman/person/child/kid/boy/girl/he/she/people/pedestrian/rider/cyclist ~3 hit ~1 by', 'run over', 'car crash', 'crash ~3 injured/hurt/people') },
@@ -169,7 +169,7 @@ const WATER_DANGER = re(
   'ngập/lút/ngập_lút/ngập_sâu ~3 tới/đến/ngang/quá/qua/hết/lút ~1 ngực/cổ/bụng/nóc/mái/trần/cửa_sổ/đầu/tầng/gác/lưng/eo/nách/nhà/người',
   'ngập ~1 nóc/mái/trần/gác/tầng', 'lút/ngập_lút ~2 tầng/nhà/mái/nóc/đầu',
   'tràn ~1 vào/vô ~1 nhà/phòng', 'tràn qua ~1 đê', 'vỡ đê', 'lũ về', 'lũ quét', 'lũ ống', 'nước ~1 chảy_xiết', 'chảy_xiết',
-  'nước/lũ ~1 bao_vây', 'bị ~1 nước/lũ ~1 bao_vây/cô_lập/vây', 'cô_lập', 'lũ/nước ~2 cuốn',
+  'nước/lũ ~1 bao_vây', 'bị ~1 nước/lũ ~1 bao_vây/cô_lập/vây', 'cô_lập', 'lũ/nước ~2 cuốn', 'ngập ~1 trắng',
   'water/flood/floodwater/floods/river ~3 rising/risen/rose/rises/coming/came/come/pouring/pours/up', 'rising ~1 water/waters/flood/river', 'still ~1 rising', 'water ~4 into ~2 house/room/ground/home',
   'flood/flooded/flooding/water ~5 roof/chest/neck/waist/ceiling/upstairs/door/window',
   'cut ~1 off ~2 by ~2 flood/floods/water', 'under ~1 water', 'surrounded ~2 by ~2 water/flood',
@@ -178,10 +178,10 @@ const WATER_DANGER = re(
 const PEOPLE_STUCK = re(
   'kẹt/mắc_kẹt', 'không/chưa ~2 ra/xuống/thoát_ra/chạy/đi/di_chuyển/ra_ngoài/sơ_tán/di_dời ~2 được/kịp',
   'không/chưa ~1 kịp ~1 di_dời/sơ_tán/chạy/ra', 'không ~2 đi_lại/đi/đứng/bơi ~1 được', 'không ~1 có ~1 ghe/thuyền/xuồng/đường',
-  'leo/trèo/đứng/ngồi/trú/ở/bám ~3 mái/nóc/gác/lầu/trên_mái/tầng_hai/tầng_2/cây/bàn', 'kêu ~1 cứu', 'kêu_cứu', 'cứu ~1 với/gấp/giúp/nhanh/mau', 'xin/cần ~2 cứu/cứu_hộ/cứu_nạn',
-  'cần/gửi/đưa/cho/xin ~3 ghe/thuyền/xuồng/người/cano ~2 đến/tới/cứu/giúp', 'có ~1 người_già/trẻ_nhỏ/trẻ_em/em_bé/bà_bầu/người_bệnh/cụ_già/con_nít',
-  'stuck', 'trapped', 'cut off', 'can_t/cannot/couldn_t ~2 get ~1 out/away/down', 'can_t/cannot ~1 walk/move/swim/leave/escape',
-  'on ~1 the ~1 roof', 'upstairs', 'need ~2 rescue/rescuing/boat', 'help ~1 us/me/please', 'please ~1 help', 'calling ~2 help',
+  'leo/trèo/đứng/ngồi/trú/ở/bám ~3 mái/nóc/gác/lầu/trên_mái/tầng_hai/tầng_2/cây/bàn', 'kêu ~1 cứu', 'kêu_cứu', 'cứu', 'cứu_hộ', 'cứu_nạn',
+  'cần/gửi/đưa/cho/xin ~3 ghe/thuyền/xuồng/người/cano ~2 đến/tới/cứu/giúp', 'có ~1 người_già/trẻ_nhỏ/trẻ_em/em_bé/bà_bầu/người_bệnh/cụ_già/con_nít', 'bà_bầu/trẻ_nhỏ/em_bé/người_già/cụ_già/ông_bà/con_nít/người_bệnh',
+  'stuck', 'trapped', 'cut off', 'we', 'us', 'our ~2 neck/necks/chest/waist/knees', 'can_t/cannot/couldn_t ~2 get ~1 out/away/down', 'can_t/cannot ~1 walk/move/swim/leave/escape',
+  'on ~1 the ~1 roof', 'upstairs', 'need ~2 rescue/rescuing/boat', 'help', 'rescue', 'calling ~2 help', 'elderly', 'baby', 'toddler',
 );
 const SMOKE = re(
   'khói ~3 đen/mù_mịt/dày/đặc/đầy/tràn/bốc/ùn_ùn/cuồn_cuộn/nghi_ngút/kín/lên/mịt_mù/um',
@@ -201,6 +201,7 @@ const PEOPLE_IN_DANGER = re(
 
 const SITUATION_RULES: readonly Rule[] = [
   { id: 'situation.flood-people', kind: 'rescue', strength: 'hard', re: WATER_DANGER, with: [PEOPLE_STUCK] },
+  { id: 'situation.under-water', kind: 'rescue', strength: 'hard', re: re('cả ~1 làng/xóm/thôn/khu ~3 chìm ~2 trong ~1 nước/lũ/biển_nước', 'whole ~1 village/town ~3 under ~1 water') },
   { id: 'situation.smoke-people', kind: 'fire', strength: 'hard', re: SMOKE, with: [INDOOR, PEOPLE_IN_DANGER], unless: FIRE_UNLESS },
   {
     // Someone down and not responding: collapsed, motionless, cannot be woken, turning blue, choking.
@@ -208,7 +209,7 @@ const SITUATION_RULES: readonly Rule[] = [
     re: re(
       'gục ~1 xuống/ngã/tại_chỗ/trên', 'ngã/té ~1 gục/quỵ/xuống ~3 bất_tỉnh/không ~1 dậy', 'đổ gục', 'nằm ~2 bất_động/bất_tỉnh/sõng_soài/gục/co_giật',
       'nằm ~1 im ~3 không', 'bất_động', 'không ~1 cử_động/nhúc_nhích/động_đậy', 'gọi/lay/kêu ~3 không/chẳng/ko ~1 dậy/tỉnh',
-      `gọi/lay ~2 ${PERSON} ~3 không ~2 trả_lời/thưa/phản_ứng`, 'gọi/lay ~1 mãi/hoài ~1 không ~1 dậy/tỉnh', 'không ~1 tỉnh ~1 lại', 'tím_tái', 'tím ~1 tái', 'mặt ~2 tím/tái_xanh/trắng_bệch',
+      `gọi/lay ~2 ${PERSON} ~3 không ~2 trả_lời/thưa/phản_ứng`, 'gọi/lay/kêu ~1 mãi/hoài ~1 không ~1 dậy/tỉnh/trả_lời/thưa', `${PERSON} ~4 không ~1 phản_ứng`, 'không ~1 tỉnh ~1 lại', 'tím_tái', 'tím ~1 tái', 'mặt ~2 tím/tái_xanh/trắng_bệch',
       'thở ~1 không ~1 đều/được', 'thở ~1 yếu/dốc/khò_khè/hắt', 'sùi ~1 bọt ~1 mép', 'trợn ~1 mắt', 'hóc/mắc_nghẹn/nghẹn/sặc ~3 không ~1 thở', 'hóc ~2 xương/kẹo/đồ/hạt/thạch/đồng_xu',
       'đập ~1 đầu ~4 bất_tỉnh/chảy_máu/nằm/không/máu', 'lịm ~1 đi', 'ngã/té ~3 đập_đầu',
       `${EN_PERSON} ~3 not/isn_t/is_not/s_not ~1 responding/moving/breathing/waking`, `${EN_PERSON} ~2 unresponsive`, `${EN_PERSON} ~2 won_t/will_not/doesn_t/does_not ~1 wake/respond/move`, 'can_t/cannot ~1 wake ~2 him/her/them/up',
@@ -219,7 +220,7 @@ const SITUATION_RULES: readonly Rule[] = [
   {
     id: 'situation.drowning', kind: 'rescue', strength: 'hard',
     re: re(
-      'bị ~1 sóng ~1 kéo/cuốn/đánh/cuốn_trôi', 'sóng ~1 kéo/cuốn/cuốn_trôi ~2 ra', 'nước ~1 cuốn/kéo', 'không/chưa ~1 thấy ~3 nổi/ngoi ~1 lên', 'chìm ~1 xuống/nghỉm',
+      'bị ~1 sóng ~1 kéo/cuốn/đánh/cuốn_trôi', 'sóng ~1 kéo/cuốn/cuốn_trôi ~2 ra', 'nước ~1 cuốn/kéo', 'không/chưa ~1 thấy ~3 nổi/ngoi ~1 lên', 'lặn ~4 chưa/không ~1 thấy ~2 lên/nổi', 'chìm ~1 xuống/nghỉm',
       'nhấp_nhô', 'vùng_vẫy', 'chới_với', 'rơi/té/ngã/rớt/lọt/tuột/trượt/trượt_chân/tuột_chân/lật ~3 xuống ~2 nước/sông/hồ/ao/biển/giếng/kênh/mương/hố/vực/suối/đập',
       'struggling ~2 in ~2 the ~1 water/sea/river/waves/current', 'can_t/cannot ~1 swim', 'went ~1 under ~2 water', 'pulled ~3 by ~2 current/waves/rip', `${EN_PERSON} ~3 swept ~2 out/away`,
       'hasn_t/has_not/didn_t ~2 come/came ~1 up ~3 water/river/lake/sea/pool', 'fell/slipped/jumped ~3 into/in/off ~3 water/river/lake/sea/pool/well/canal/pond/lagoon',
@@ -248,7 +249,7 @@ const SITUATION_RULES: readonly Rule[] = [
   {
     id: 'situation.violence', kind: 'police', strength: 'hard',
     re: re(
-      'rượt/đuổi ~3 dao/mã_tấu/=kiếm/rựa/búa/gậy/tuýp/súng', 'vác/cầm ~3 dao/mã_tấu/=kiếm/rựa/súng', 'rượt ~2 chém/đánh/đâm', 'phá ~1 cửa ~3 nhà/vào/vô', 'người_lạ ~3 phá/cạy/trèo/đột_nhập/lẻn',
+      'rượt/đuổi ~3 dao/mã_tấu/=kiếm/rựa/búa/gậy/tuýp/súng', 'vác/cầm ~3 dao/mã_tấu/=kiếm/rựa/súng', 'rượt ~2 chém/đánh/đâm', 'phá ~1 cửa ~3 nhà/vào/vô', 'người_lạ ~3 phá/cạy/trèo/đột_nhập/lẻn', 'dụ_dỗ ~3 trẻ/bé/con/cháu/học_sinh ~3 lên/đi/theo', 'đập_phá ~2 quán/nhà/xe/cửa_hàng',
       'đánh/đập ~2 vợ/chồng/con/mẹ/người/đàn_bà/phụ_nữ/cô_gái/ông_già/bà_già ~5 la/hét/kêu/máu/dã_man/ngất/bất_tỉnh',
       'hitting/beating/punching/kicking/attacking/strangling ~3 wife/woman/man/child/kid/someone/her/him/girl/boy/people', 'screaming ~2 for ~1 help',
       'with ~1 a ~1 knife/gun/machete', 'breaking ~3 door', 'smashing ~3 door/window',
@@ -265,6 +266,34 @@ const SITUATION_RULES: readonly Rule[] = [
     id: 'situation.live-wire', kind: 'fire', strength: 'hard',
     re: re('dây/cột/trụ/điện/công_tơ/tủ_điện ~3 tóe ~1 lửa', 'tóe ~1 lửa ~3 dây/điện', 'dây ~1 điện ~2 đứt/rơi/sà/chạm_đất', 'dây ~2 đứt/rơi ~2 xuống', 'sparking', 'sparks', 'live ~1 wire/wires', 'power ~1 line/lines/cable ~3 down/fell/fallen/snapped'),
     with: [re(`${PERSON} ~4 đang/ngay/cạnh/gần/bên/chạm/dưới`, 'người ~2 qua_lại/đi_qua/đứng', 'people/kids/children/someone/pedestrians ~4 near/next/under/playing/walking/touch')],
+  },
+  {
+    // Smoke coming out of a building, or a burning smell with smoke indoors.
+    id: 'situation.smoke-building', kind: 'fire', strength: 'hard',
+    re: re(
+      'khói ~4 ra ~2 từ ~3 phòng/nhà/mái/cửa_sổ/căn_hộ/tầng/lầu/tòa_nhà/kho/cửa_hàng/tiệm/cửa', 'khói ~3 tràn/phụt/ùa ~2 ra/vào ~2 phòng/hành_lang/nhà',
+      'mùi ~1 khét ~4 khói', 'khói ~4 mùi ~1 khét',
+      'smoke ~4 coming/pouring/billowing ~2 out ~2 of ~3 roof/window/house/building/apartment/flat/room/shop/door', 'smoke ~3 under ~2 door',
+    ),
+    unless: re('nhà_máy/xưởng/lò/ống_khói/bếp_nướng/lò_nướng/quán_nướng/factory/kiln/chimney/barbecue/bbq', 'đốt ~3 rác/nhựa/rơm/rạ/lá/vàng_mã/đồng', 'bay ~1 vào/sang/qua'),
+  },
+  {
+    // Someone fallen from a height, hanging, or down and unable to get up.
+    id: 'situation.fall', kind: 'medical', strength: 'hard',
+    re: re(
+      'rơi/ngã/té/trượt/rớt ~3 từ ~4 giàn_giáo/mái/tầng/lầu/cây/cột/trên_cao/sân_thượng/ban_công/cầu_thang/thang', `${PERSON} ~8 treo ~1 lơ_lửng`, 'không ~1 đứng ~1 dậy ~1 được',
+      'fell/fallen ~3 from/off ~3 roof/scaffolding/balcony/floor/ladder/tree/building/stairs/window', 'fell ~4 can_t/cannot ~2 get ~1 up', 'can_t/cannot ~1 get ~1 up',
+    ),
+    unless: new RegExp(`${re('gạch/đá/vữa/đồ/cành/ngói/tôn/vật_liệu/bảng/biển/quả/trái ~2 rơi/rớt', 'bricks/tiles/branch/sign ~2 fell').source}|${THING_NOT_PERSON.source}`),
+  },
+  {
+    id: 'situation.body', kind: 'medical', strength: 'hard',
+    re: re(
+      'méo ~1 miệng', 'nói ~1 không ~1 ra ~1 tiếng', 'nói ~1 ngọng/đớ ~2 đột_ngột/tự_nhiên', 'đau/tức ~1 thắt ~1 ngực', 'tức ~1 ngực ~3 khó_thở/vã', 'vã ~1 mồ_hôi ~3 ngực/khó_thở/lả',
+      'vỡ ~1 nước ~1 ối', 'nôn/ói ~2 ra ~1 máu', 'đứt ~1 tay/chân/ngón', 'bỏng ~1 nặng', 'chest ~1 pain/pains', 'face ~2 drooping', 'slurred ~1 speech', 'throwing ~1 up ~1 blood',
+      'water/waters ~1 broke', 'badly ~1 burned/burnt', 'severe ~1 burns',
+    ),
+    unless: re('hay/thường ~2 bị', 'khám ~3 ở_đâu/đâu', 'bảo_hiểm'),
   },
   {
     id: 'situation.electric', kind: 'medical', strength: 'hard',
@@ -284,7 +313,7 @@ const NUMBER_QUESTION = re(
 );
 const HYPOTHETICAL = re(
   'nếu', 'lỡ', 'lỡ_như', 'giả_sử', 'khi ~3 thì', 'khi ~2 bị/có/gặp/xảy_ra', 'thì ~1 có ~1 được', 'có_được ~2 hỗ_trợ/bồi_thường/trợ_cấp/đền_bù',
-  'học ~1 sơ_cứu/bơi/kỹ_năng', 'lớp/khóa ~2 học/bơi/sơ_cứu/kỹ_năng', 'sơ_cứu', 'phòng ~1 đuối_nước', 'thoát_hiểm', 'an_toàn ~1 không',
+  'có hỗ_trợ/trợ_cấp/cứu_trợ ~5 không', 'any ~1 support/help/assistance ~2 for', 'học ~1 sơ_cứu/bơi/kỹ_năng', 'lớp/khóa ~2 học/bơi/sơ_cứu/kỹ_năng', 'sơ_cứu', 'phòng ~1 đuối_nước', 'thoát_hiểm', 'an_toàn ~1 không',
   'first ~1 aid', 'training', 'course', 'lessons', 'learn', 'is ~1 it ~1 safe', 'safe ~2 to', 'trường_hợp', 'phải ~1 làm ~1 gì ~1 khi', 'làm_sao ~1 khi', 'cần ~1 làm ~1 gì ~1 khi',
   'if', 'in case', 'what ~1 to ~1 do ~2 if/when/in', 'what should', 'how do i report', 'what happens',
   'kỹ_năng', 'hướng_dẫn', 'cách ~2 thoát/xử_lý/sơ_cứu/phòng', 'phòng_cháy', 'phòng_chống', 'chữa_cháy', 'pccc', 'phòng_ngừa',
@@ -296,12 +325,12 @@ const HYPOTHETICAL = re(
 const NOT_NOW = re(
   'nguy_cơ', 'có_thể', '=dễ', 'dễ_gây', 'hay', 'thường', 'thường_xuyên', 'nhiều vụ', 'nhiều lần', '=sắp', '=sợ', 'tiềm_ẩn', 'gây nguy_hiểm', 'nguy_hiểm ~2 cho',
   'hôm_qua', 'hôm_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'đã ~2 dập_tắt', 'đã ~1 xong', 'đã ~1 được ~1 cứu',
-  'sau ~1 vụ/lần', 'zznum/mấy/các/nhiều/vài ~1 vụ', 'liên_tục',
+  'sau ~1 vụ/lần', 'mấy/các/nhiều/vài/zznum ~1 vụ ~5 rồi/trước/năm/tháng/tuần/nay/đây/này', 'liên_tục',
   'risk', 'could', 'might', 'often', 'always', 'keeps', 'yesterday', 'last week', 'last month', 'last year', 'ago', 'about to',
 );
 /** Habit or duration: it keeps happening, or has lasted for months ("đoạn sông này hay có người đuối nước"): a report, even for hard rules. */
 const HABITUAL = re(
-  'hay ~1 có/bị/xảy_ra', 'thường ~1 có/bị/xảy_ra', 'thường_xuyên ~1 có/bị/xảy_ra', 'mấy/nhiều/zznum/vài/các ~1 vụ', 'nhiều ~1 người ~1 đã',
+  'hay ~1 có/bị/xảy_ra', 'thường ~1 có/bị/xảy_ra', 'thường_xuyên ~1 có/bị/xảy_ra', 'mấy/nhiều/vài/các ~1 vụ ~4 rồi/trước/năm/tháng/tuần/nay',
   'hằng/mỗi ~1 năm/mùa/sáng/tối/ngày/đêm/lần', 'mấy/nhiều/zznum ~1 tháng/năm ~1 nay/rồi/trước', 'often', 'every ~1 year/day/night/morning/evening/time', 'keeps ~1 happening',
 );
 /** Papers and procedures: the danger is the background of an administrative question ("nhà bị cháy hết giấy tờ, làm lại sổ đỏ"). */
@@ -323,7 +352,7 @@ const RISK_COLLAPSE = re('sợ/sắp/có_thể/nguy_cơ/dễ/coi_chừng ~3 =s�
 const ANIMAL = re('con ~1 mèo/chó/gà/vịt/bò/trâu/heo/lợn/chim/khỉ/rắn/cá', 'mèo/chó ~1 nhà', 'cat', 'kitten', 'dog', 'puppy', 'cats', 'dogs');
 const PEOPLE_WORDS = re('người', 'em_bé', '=bé', 'cháu', 'trẻ', 'đứa', 'ông', 'bà', 'mẹ', 'bố', 'tôi', 'chồng', 'vợ', 'someone', 'person', 'man', 'woman', 'child', 'kid', 'boy', 'girl', 'people', 'my', 'i');
 /** Strong present: an aftermath or a habit does not hold when the message says it is happening now. */
-const HAPPENING = re('đang', 'vừa', 'vừa_mới', '=ngay', 'lúc_này', '=gấp', 'nhanh_lên', 'mau_lên', 'cứu', 'giúp với', 'right now', 'hurry', 'urgent', 'asap', 'help');
+const HAPPENING = re('từ ~1 đêm_qua/tối_qua/hôm_qua/sáng_qua/chiều_qua/nãy', 'since ~1 last ~1 night', 'đang', 'vừa', 'vừa_mới', '=ngay', 'lúc_này', '=gấp', 'nhanh_lên', 'mau_lên', 'cứu', 'giúp với', 'right now', 'hurry', 'urgent', 'asap', 'help');
 
 /** It is over: even hard rules stand down ("bị cướp tháng trước"), unless the message says it is still going on. */
 const PAST = re(
@@ -335,6 +364,7 @@ const PAST = re(
 );
 /** Saying it is happening now beats the number, hypothetical and not-now guards (not the false-alarm one). */
 const NOW = re(
+  'từ ~1 đêm_qua/tối_qua/hôm_qua/sáng_qua/chiều_qua/trưa_qua/sáng/tối/đêm/chiều/nãy', 'since ~1 last ~1 night', 'since ~1 yesterday/morning/midnight', 'since ~1 this ~1 morning',
   'đang', 'vừa', 'vừa_mới', '=ngay', 'vẫn', 'vẫn còn', 'tới giờ', 'đến giờ', 'still', 'ngay bây_giờ', 'bây_giờ', 'lúc_này', '=gấp', 'nhanh_lên', 'mau_lên', 'cứu với', 'cứu tôi', 'giúp với',
   'right now', 'hurry', 'urgent', 'asap', 'quickly',
 );
