@@ -122,7 +122,7 @@ const RULES: readonly Rule[] = [
   },
 
   // ---- gas
-  { id: 'gas.leak', kind: 'gas', strength: 'hard', re: re('rò/rò_rỉ/xì/hở/rỉ ~1 gas/ga/khí', 'mùi gas/ga/khí_gas', 'bình gas/ga ~4 rò/xì/nổ/cháy/hở', 'xì ~1 gas/ga', 'mùi gas/ga ~3 nồng/nặng', 'khí_đốt/ống_gas/ống_ga ~2 rò/rò_rỉ/xì/hở/vỡ', 'gas ~3 leak/leaking/leaks', 'smell/smells/smelling ~2 gas', 'gas ~1 smell', 'gas ~2 leaking', 'leaking ~2 gas', 'khí độc'), unless: re('=xì =gà', 'xì_gà', 'hút ~1 xì ~1 ga', 'khí_thải', 'khí ~1 thải') },
+  { id: 'gas.leak', kind: 'gas', strength: 'hard', re: re('rò/rò_rỉ/xì/hở/rỉ ~1 gas/ga/khí', 'mùi gas/ga/khí_gas', 'bình gas/ga ~4 rò/xì/nổ/cháy/hở', 'xì ~1 gas/ga', 'mùi gas/ga ~3 nồng/nặng', 'khí_đốt/ống_gas/ống_ga ~2 rò/rò_rỉ/xì/hở/vỡ', 'gas ~3 leak/leaking/leaks', 'smell/smells/smelling ~2 gas', 'gas ~1 smell', 'gas ~2 leaking', 'leaking ~2 gas', 'khí độc'), unless: re('=xì =gà', 'xì_gà', 'hút ~1 xì ~1 ga', 'khí_thải', 'khí ~1 thải', 'khí_độc ~4 bãi_rác/nhà_máy/xưởng/lò/cống/rác', 'bãi_rác/nhà_máy/xưởng/lò/cống/rác/sewer/drain/rubbish ~6 khí_độc/gas/khí', 'nhà ~1 ga', 'sân ~1 ga', 'gas/khí ~4 cống/sewer/drain/rubbish/bãi_rác') },
 
   // ---- rescue
   { id: 'rescue.trapped', kind: 'rescue', strength: 'hard', re: re('mắc_kẹt', 'hành_khách/người/công_nhân/tài_xế/nạn_nhân/passengers/driver/people ~3 bị/are/is ~1 kẹt/trapped/stuck', 'xe ~3 lật ~4 kẹt/người/bị_thương', 'bị kẹt ~2 trong/thang_máy/dưới/giữa/không_ra', 'kẹt trong/dưới', 'kẹt thang_máy', 'trapped', 'stuck in/inside ~2 lift/elevator/car/house/building/rubble/flood/water', 'stuck ~1 in ~1 the ~1 lift/elevator'), unless: new RegExp(`${re('kẹt xe').source}|${THING_NOT_PERSON.source}`) },
@@ -328,10 +328,14 @@ const NOT_NOW = re(
   'sau ~1 vụ/lần', 'mấy/các/nhiều/vài/zznum ~1 vụ ~5 rồi/trước/năm/tháng/tuần/nay/đây/này', 'liên_tục',
   'risk', 'could', 'might', 'often', 'always', 'keeps', 'yesterday', 'last week', 'last month', 'last year', 'ago', 'about to',
 );
+/** It nearly happened: a report about a risk ("xe chạy ẩu suýt tông người", "nearly drowned"). */
+const NEARLY = re('suýt', 'xém', 'suýt_nữa', 'nearly', 'almost');
+/** Fire risk and prevention: "kho chứa đồ dễ cháy, nguy cơ cháy lớn" is a report, not a fire. */
+const FIRE_RISK = re('nguy_cơ/dễ/có_thể/sợ/sắp/phòng/chống/tránh ~3 cháy/hỏa_hoạn/cháy_nổ/bắt_lửa', 'dễ_cháy', 'chất ~1 dễ ~1 cháy', 'fire ~1 risk/hazard', 'could ~2 catch ~1 fire');
 /** Habit or duration: it keeps happening, or has lasted for months ("đoạn sông này hay có người đuối nước"): a report, even for hard rules. */
 const HABITUAL = re(
   'hay ~1 có/bị/xảy_ra', 'thường ~1 có/bị/xảy_ra', 'thường_xuyên ~1 có/bị/xảy_ra', 'mấy/nhiều/vài/các ~1 vụ ~4 rồi/trước/năm/tháng/tuần/nay',
-  'hằng/mỗi ~1 năm/mùa/sáng/tối/ngày/đêm/lần', 'mấy/nhiều/zznum ~1 tháng/năm ~1 nay/rồi/trước', 'often', 'every ~1 year/day/night/morning/evening/time', 'keeps ~1 happening',
+  'hằng/mỗi ~1 năm/mùa/sáng/tối/ngày/đêm/lần/tuần/tháng', 'tuần/tháng/năm ~1 nào ~1 cũng', 'mấy/nhiều/zznum ~1 tháng/năm ~1 nay/rồi/trước', 'often', 'every ~1 year/day/night/morning/evening/time/week/month', 'keeps ~1 happening',
 );
 /** Papers and procedures: the danger is the background of an administrative question ("nhà bị cháy hết giấy tờ, làm lại sổ đỏ"). */
 const ADMIN = re(
@@ -352,13 +356,13 @@ const RISK_COLLAPSE = re('sợ/sắp/có_thể/nguy_cơ/dễ/coi_chừng ~3 =s�
 const ANIMAL = re('con ~1 mèo/chó/gà/vịt/bò/trâu/heo/lợn/chim/khỉ/rắn/cá', 'mèo/chó ~1 nhà', 'cat', 'kitten', 'dog', 'puppy', 'cats', 'dogs');
 const PEOPLE_WORDS = re('người', 'em_bé', '=bé', 'cháu', 'trẻ', 'đứa', 'ông', 'bà', 'mẹ', 'bố', 'tôi', 'chồng', 'vợ', 'someone', 'person', 'man', 'woman', 'child', 'kid', 'boy', 'girl', 'people', 'my', 'i');
 /** Strong present: an aftermath or a habit does not hold when the message says it is happening now. */
-const HAPPENING = re('từ ~1 đêm_qua/tối_qua/hôm_qua/sáng_qua/chiều_qua/nãy', 'since ~1 last ~1 night', 'đang', 'vừa', 'vừa_mới', '=ngay', 'lúc_này', '=gấp', 'nhanh_lên', 'mau_lên', 'cứu', 'giúp với', 'right now', 'hurry', 'urgent', 'asap', 'help');
+const HAPPENING = re('từ ~1 đêm_qua/tối_qua/hôm_qua/sáng_qua/chiều_qua/nãy', 'since ~1 last ~1 night', 'đang', 'vừa', 'vừa_mới', '=ngay', 'lúc_này', '=gấp', 'nhanh_lên', 'mau_lên', 'cứu ~1 với/gấp/tôi/em/mình/nhanh/mau/giúp/người', 'kêu_cứu', 'giúp với', 'right now', 'hurry', 'urgent', 'asap', 'help');
 
 /** It is over: even hard rules stand down ("bị cướp tháng trước"), unless the message says it is still going on. */
 const PAST = re(
   'có ~1 lần', 'lần ~1 trước', 'hồi ~1 trước/đó', 'đã ~1 từng', 'từng ~1 bị/gặp/chứng_kiến',
   'hôm_qua', 'hôm_trước', 'hôm_bữa', 'bữa_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'mấy hôm trước', 'đã ~2 dập_tắt',
-  'đã ~2 tắt/dập', 'tắt ~1 rồi', 'had ~1 a ~1 fire', 'đêm_qua', 'tối_qua', 'sáng_qua', 'chiều_qua', 'trưa_qua', 'hôm_kia', 'năm zznum', 'hồi_nhỏ', 'hồi ~1 xưa/trẻ/bé',
+  'đã ~2 tắt/dập', 'tắt ~1 rồi', 'đã ~1 được ~2 đưa/chở ~3 viện/bệnh_viện', 'đã ~1 được ~1 cấp_cứu', 'was ~1 taken ~2 hospital', 'had ~1 a ~1 fire', 'đêm_qua', 'tối_qua', 'sáng_qua', 'chiều_qua', 'trưa_qua', 'hôm_kia', 'năm zznum', 'hồi_nhỏ', 'hồi ~1 xưa/trẻ/bé',
   'it ~1 s ~1 out', 'fire ~1 is ~1 out', 'been ~1 put ~1 out', 'put ~1 it ~1 out', 'there ~1 was ~3 fire', 'last ~1 night',
   'yesterday', 'last week', 'last month', 'last year', 'ago',
 );
@@ -409,6 +413,8 @@ export function detectEmergency(n: Normalised): EmergencyVerdict {
   else if (!now && PAST.test(text)) guarded = 'past';
   else if (!happening && ANIMAL.test(text) && !PEOPLE_WORDS.test(text)) guarded = 'animal';
   else if (!happening && HABITUAL.test(text)) guarded = 'habitual';
+  else if (!happening && NEARLY.test(text)) guarded = 'nearly';
+  else if (!happening && !hurt && fired.length > 0 && fired.every((r) => r.kind === 'fire') && FIRE_RISK.test(text)) guarded = 'fire-risk';
   else if (!happening && !hurt && ADMIN.test(text) && QUESTION.test(text)) guarded = 'aftermath';
   else if (!happening && !hurt && fired.length > 0 && fired.every((r) => r.id.endsWith('collapse') && r.kind === 'rescue') && RISK_COLLAPSE.test(text)) guarded = 'risk';
   else if (!fired.some((r) => r.kind === 'fire') && FIRE_UNLESS.test(text)) guarded = 'figurative';

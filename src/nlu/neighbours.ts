@@ -68,7 +68,7 @@ export const NEIGHBOUR_GROUPS: readonly NeighbourGroup[] = [
     name: 'how reporting works vs my own reports vs reporting',
     cues: {
       'faq:phan-anh-tra-cuu': cue('chung chung', 'noi chung', 'binh thuong', 'thuong thi', 'thong thuong', 'bao lau thi', 'trang thai (?:\\w+ )?(?:la gi|nghia la)', 'in general', 'usually', 'normally', 'what do (?:the )?(?:\\w+ )?status\\w* mean'),
-      status: cue('(?:phan anh|bao cao|report|reports) (?:cua|ma) (?:toi|minh|em|tui|con|chau)', 'zzcode', '(?:toi|minh|em|tui|e|t|mik) (?:da |vua |co )?(?:gui|bao|phan anh) (?:\\w+ ){0,6}(?:sao roi|chua|toi dau|the nao roi)', 'my reports?', 'i (?:sent|reported|filed)'),
+      status: cue('(?:phan anh|bao cao|report|reports) (?:cua|ma) (?:toi|minh|em|tui|con|chau)', 'zzcode', '(?:toi|minh|em|tui|e|t|mik) (?:da |vua |co )?(?:gui|bao|phan anh) (?:\\w+ ){0,6}(?:sao roi|chua|toi dau|the nao roi)', 'i (?:sent|reported|filed)'),
       'report:other': cue('(?:cho|de) (?:toi|minh|em|tui|e|t|mik) (?:gui|bao|phan anh) (?:mot|zznum) (?:phan anh|vu|viec|su co)', 'i (?:want|would like|d like) to (?:report|file)'),
     },
   },
