@@ -103,14 +103,14 @@ export type DeclineFeature = (typeof DECLINE_FEATURES)[number];
  */
 export const DEFAULT_DECISION: DecisionConfig = {
   temperature: 1,
-  knnWeight: 3,
+  knnWeight: 5,
   focusWeight: 0.5,
   emergencyTemperature: 0.75,
   emergencyProb: 0.55,
   refineWeight: 3,
   // top, margin, mass, unknown, sim, simTop, length, inDomain, oosOnly, unseen, english, focus, short, bias
-  decline: [1.79, 1.81, 1.7, -3.33, 0.21, 0.53, 0.85, 0.96, -0.58, -0.05, 0.42, 0.7, 0.01, -2.21],
-  acceptAt: 0.55,
+  decline: [1.79, 2.02, 1.71, -3.03, 0.02, 0.03, 0.89, 0.78, -0.48, -0.23, 0.34, 0.64, -0.03, -2.03],
+  acceptAt: 0.5,
   minSimilarity: 0.05,
   alternativeMin: 0.04,
   maxAlternatives: 3,
