@@ -91,9 +91,12 @@ export interface DecisionConfig {
  * - `length`: log of the token count (long messages spread their evidence and score lower);
  * - `inDomain`: share of content words (function words left out) seen in in-scope examples;
  *   `oosOnly`: share seen only in out-of-scope examples ("vàng", "xổ số"); `unseen`: share never seen;
- * - `english`, `focus` (a question part was found), `short` (three tokens or fewer).
+ * - `english`, `focus` (a question part was found), `short` (three tokens or fewer);
+ * - the intent of the answer (`report`, `status`, `smalltalk`; FAQ is the baseline), and `reportMass`
+ *   (a report's intent mass: a report whose category is uncertain is still a report, and the report
+ *   flow lets the resident correct the category).
  */
-export const DECLINE_FEATURES = ['top', 'margin', 'mass', 'unknown', 'sim', 'simTop', 'length', 'inDomain', 'oosOnly', 'unseen', 'english', 'focus', 'short'] as const;
+export const DECLINE_FEATURES = ['top', 'margin', 'mass', 'unknown', 'sim', 'simTop', 'length', 'inDomain', 'oosOnly', 'unseen', 'english', 'focus', 'short', 'report', 'status', 'smalltalk', 'reportMass'] as const;
 export type DeclineFeature = (typeof DECLINE_FEATURES)[number];
 
 /**
@@ -108,9 +111,9 @@ export const DEFAULT_DECISION: DecisionConfig = {
   emergencyTemperature: 0.75,
   emergencyProb: 0.55,
   refineWeight: 3,
-  // top, margin, mass, unknown, sim, simTop, length, inDomain, oosOnly, unseen, english, focus, short, bias
-  decline: [1.79, 2.02, 1.71, -3.03, 0.02, 0.03, 0.89, 0.78, -0.48, -0.23, 0.34, 0.64, -0.03, -2.03],
-  acceptAt: 0.5,
+  // top, margin, mass, unknown, sim, simTop, length, inDomain, oosOnly, unseen, english, focus, short, report, status, smalltalk, reportMass, bias
+  decline: [1.82, 2.08, 1.77, -2.85, 0.08, 0.1, 0.86, 0.64, -0.29, -0.37, 0.37, 0.78, -0.03, 0.42, 0.36, -0.21, 0.08, -2.21],
+  acceptAt: 0.55,
   minSimilarity: 0.05,
   alternativeMin: 0.04,
   maxAlternatives: 3,
@@ -373,6 +376,10 @@ export class Classifier {
       a.norm.lang === 'en' ? 1 : 0,
       a.focus !== null ? 1 : 0,
       tokens <= 3 ? 1 : 0,
+      intent === 'report' ? 1 : 0,
+      intent === 'status' ? 1 : 0,
+      intent === 'smalltalk' ? 1 : 0,
+      intent === 'report' ? intentMass : 0,
     ];
     return { best, intent, features };
   }
