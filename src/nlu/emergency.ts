@@ -100,7 +100,7 @@ const PERSON = 'người/ai/em_bé/bé/cháu/trẻ/con/ông/bà/cụ/mẹ/bố/b
 /** Figurative or harmless uses of cháy (sunburn, sold out, burnt rice, a burnt-out bulb, fire prevention). */
 const FIRE_UNLESS = re(
   'máy/mô_tơ/motor/tivi/tủ_lạnh/quạt/nồi/bếp_điện/điều_hòa/máy_lạnh/máy_bơm/bóng/sạc/ổ_cắm/laptop/điện_thoại ~3 bị ~2 cháy', 'cháy ~1 mô_tơ/motor/tivi/quạt/sạc/ổ_cắm/máy_bơm',
-  'bảo_hiểm ~2 hỏa_hoạn/cháy_nổ/cháy', 'burning ~1 smell', 'smell ~2 burning', 'fire ~1 insurance',
+  'bảo_hiểm ~2 hỏa_hoạn/cháy_nổ/cháy', 'xì_gà', 'hút ~1 xì ~1 ga', 'burning ~1 smell', 'smell ~2 burning', 'fire ~1 insurance',
   'đốt ~1 đồng/rơm/rạ/cỏ/lá/rác ~4 cháy ~2 lan ~2 sang ~2 ruộng/bờ/vườn/đồng/bãi', 'cháy ~1 rác', 'đám ~1 cháy ~1 rác', 'rubbish/trash/bin ~3 fire', 'fire ~3 rubbish/trash/bin', 'cháy nắng/hàng/vé/túi/bỏng/hết_mình/máy_tính/phim/sạch/da/bóng/cầu_chì', 'cơm/xém/phòng/chữa/chống cháy', 'bóng ~1 đèn ~1 cháy', 'bóng ~1 cháy', 'burning rubbish/trash/garbage/leaves/tyres/tires/plastic/straw/waste/fields/incense', 'burn/burns rubbish/trash/garbage/leaves/plastic');
 const PLACE_FIRE = 'nhà/rừng/chợ/kho/xưởng/quán/tiệm/căn_hộ/chung_cư/phòng/trọ/khách_sạn/cửa_hàng/tòa_nhà/công_ty/nhà_máy/bếp/cây_xăng/đống/lớn/dữ_dội/ngùn_ngụt/rồi/to/trụ_điện/cột_điện/dây_điện/tủ_điện/công_tơ/đồng_hồ_điện';
 
@@ -265,6 +265,7 @@ const SITUATION_RULES: readonly Rule[] = [
   {
     id: 'situation.live-wire', kind: 'fire', strength: 'hard',
     re: re('dây/cột/trụ/điện/công_tơ/tủ_điện ~3 tóe ~1 lửa', 'tóe ~1 lửa ~3 dây/điện', 'dây ~1 điện ~2 đứt/rơi/sà/chạm_đất', 'dây ~2 đứt/rơi ~2 xuống', 'sparking', 'sparks', 'live ~1 wire/wires', 'power ~1 line/lines/cable ~3 down/fell/fallen/snapped'),
+    unless: re('giật', 'electrocuted', 'shock'),
     with: [re(`${PERSON} ~4 đang/ngay/cạnh/gần/bên/chạm/dưới`, 'người ~2 qua_lại/đi_qua/đứng', 'people/kids/children/someone/pedestrians ~4 near/next/under/playing/walking/touch')],
   },
   {
@@ -297,7 +298,7 @@ const SITUATION_RULES: readonly Rule[] = [
   },
   {
     id: 'situation.electric', kind: 'medical', strength: 'hard',
-    re: re('điện ~1 giật ~3 ngã/bất_tỉnh/treo/dính/ngất', '=giật ~3 ngã/bất_tỉnh/treo ~2 lơ_lửng/ngất', 'touched ~3 live ~1 wire/cable', 'live ~1 wire ~4 collapsed/fell/touched/shock'),
+    re: re('điện ~3 giật ~3 ngã/bất_tỉnh/treo/dính/ngất', '=giật ~3 ngã/bất_tỉnh/treo ~2 lơ_lửng/ngất', 'chạm ~3 dây ~1 điện ~6 giật/ngã/bất_tỉnh', 'bị ~1 giật ~1 ngã/bất_tỉnh/ngất', 'touched ~3 live ~1 wire/cable', 'live ~1 wire ~4 collapsed/fell/touched/shock'),
   },
 ];
 
@@ -313,7 +314,7 @@ const NUMBER_QUESTION = re(
 );
 const HYPOTHETICAL = re(
   'nếu', 'lỡ', 'lỡ_như', 'giả_sử', 'khi ~3 thì', 'khi ~2 bị/có/gặp/xảy_ra', 'thì ~1 có ~1 được', 'có_được ~2 hỗ_trợ/bồi_thường/trợ_cấp/đền_bù',
-  'có hỗ_trợ/trợ_cấp/cứu_trợ ~5 không', 'any ~1 support/help/assistance ~2 for', 'học ~1 sơ_cứu/bơi/kỹ_năng', 'lớp/khóa ~2 học/bơi/sơ_cứu/kỹ_năng', 'sơ_cứu', 'phòng ~1 đuối_nước', 'thoát_hiểm', 'an_toàn ~1 không',
+  'có hỗ_trợ/trợ_cấp/cứu_trợ ~5 không', 'any ~1 support/help/assistance', 'học ~1 sơ_cứu/bơi/kỹ_năng', 'lớp/khóa ~2 học/bơi/sơ_cứu/kỹ_năng', 'sơ_cứu', 'phòng ~1 đuối_nước', 'thoát_hiểm', 'an_toàn ~1 không',
   'first ~1 aid', 'training', 'course', 'lessons', 'learn', 'is ~1 it ~1 safe', 'safe ~2 to', 'trường_hợp', 'phải ~1 làm ~1 gì ~1 khi', 'làm_sao ~1 khi', 'cần ~1 làm ~1 gì ~1 khi',
   'if', 'in case', 'what ~1 to ~1 do ~2 if/when/in', 'what should', 'how do i report', 'what happens',
   'kỹ_năng', 'hướng_dẫn', 'cách ~2 thoát/xử_lý/sơ_cứu/phòng', 'phòng_cháy', 'phòng_chống', 'chữa_cháy', 'pccc', 'phòng_ngừa',
@@ -335,7 +336,7 @@ const FIRE_RISK = re('nguy_cơ/dễ/có_thể/sợ/sắp/phòng/chống/tránh ~
 /** Habit or duration: it keeps happening, or has lasted for months ("đoạn sông này hay có người đuối nước"): a report, even for hard rules. */
 const HABITUAL = re(
   'hay ~1 có/bị/xảy_ra', 'thường ~1 có/bị/xảy_ra', 'thường_xuyên ~1 có/bị/xảy_ra', 'mấy/nhiều/vài/các ~1 vụ ~4 rồi/trước/năm/tháng/tuần/nay',
-  'hằng/mỗi ~1 năm/mùa/sáng/tối/ngày/đêm/lần/tuần/tháng', 'tuần/tháng/năm ~1 nào ~1 cũng', 'mấy/nhiều/zznum ~1 tháng/năm ~1 nay/rồi/trước', 'often', 'every ~1 year/day/night/morning/evening/time/week/month', 'keeps ~1 happening',
+  'hằng/hàng/mỗi năm/mùa/sáng/tối/ngày/đêm/lần/tuần/tháng', 'tuần/tháng/năm ~1 nào ~1 cũng', 'mấy/nhiều/zznum ~1 tháng/năm ~1 nay/rồi/trước', 'often', 'every ~1 year/day/night/morning/evening/time/week/month', 'keeps ~1 happening',
 );
 /** Papers and procedures: the danger is the background of an administrative question ("nhà bị cháy hết giấy tờ, làm lại sổ đỏ"). */
 const ADMIN = re(
