@@ -1,14 +1,24 @@
 /**
  * The NLU classifier: normalisation → features → logistic regression over every label (FAQ topics,
- * report categories, status, emergency, smalltalk, unknown) → decision rules.
+ * report categories, status, emergency, smalltalk, unknown) plus nearest-neighbour similarity →
+ * decision.
+ *
+ * Long messages are also scored with their question part weighted up (focus.ts): the story around a
+ * question is full of other topics' words.
  *
  * Decision, in order:
  * 1. the emergency rule layer fires (and no guard holds) → emergency, whatever the model says;
- * 2. a guard holds ("số cứu hỏa là gì", "báo cháy giả") → the emergency label is removed from the race;
- * 3. the model is fairly sure it is an emergency → emergency (recall over precision);
- * 4. the intent with the most probability mass wins, then its best label;
- * 5. too little confidence, or too far from every training example → unknown (with FAQ alternatives
- *    when some topics came close, so the bot can offer them as buttons).
+ * 2. a guard holds ("số cứu hỏa là gì", "báo cháy giả", papers lost in a past fire) → the emergency
+ *    label is removed from the race;
+ * 3. the model itself is fairly sure it is an emergency (at its own, sharper temperature) → emergency:
+ *    the safety net for situations the rules do not know;
+ * 4. neighbouring topics: when the two best labels are neighbours, their decisive cues shift the odds
+ *    (neighbours.ts);
+ * 5. the in-scope intent with the most probability mass wins, then its best label;
+ * 6. the decline decision — a logistic model over the top score, the margin, the out-of-scope
+ *    probability, similarity, length and vocabulary (see {@link DECLINE_FEATURES}) — says how likely
+ *    that answer is right; below `acceptAt` → unknown (with FAQ alternatives when some topics came
+ *    close, so the bot can offer them as buttons). That probability is the result's score.
  */
 import { detectEmergency, type EmergencyKind, type EmergencyVerdict } from './emergency';
 import { DEFAULT_FEATURES, denseDot, rawFeatures, Vectorizer, type FeatureConfig, type SparseVector } from './features';

@@ -7,10 +7,18 @@
  * `w('cháy')` matches `chays` and `chay`, but not `chayj` (chạy, to run) or `chayr` (chảy, to flow):
  * diacritics decide when present, and context decides when they are absent.
  *
- * Guards keep out "số cứu hỏa là gì" (a question about numbers), "báo cháy giả" and drills, "nếu có
- * cháy thì…" and "what to do in case of fire", "bị cướp tháng trước" (over), "cây sắp đổ" (a risk, for
- * soft rules) and "cháy hàng" (sold out), unless the message also says it is happening now ("đang",
- * "vừa", "cứu với", "!"). A guard also takes the emergency label away from the statistical model.
+ * Two kinds of rules: keywords ("cháy", "đuối nước", "cướp") and situations, told as what is
+ * happening rather than named: a hazard and people in it ("nước dâng tới mái, bà tôi không đi được",
+ * "smoke is filling the stairwell and people are shouting"), someone down and not responding, a
+ * collapse with people under it, a fall from a height, poison swallowed, violence under way.
+ *
+ * Guards keep out what only looks like an emergency: questions about the numbers ("số cứu hỏa là gì"),
+ * false alarms and drills, "nếu có cháy thì…" and how-to questions, the past ("bị cướp tháng trước"),
+ * habits ("đoạn sông này hay có người đuối nước"), things that nearly happened ("suýt tông"), risks
+ * ("cây sắp đổ", "nguy cơ cháy"), the aftermath as the background of a question about papers ("nhà
+ * bị cháy hết giấy tờ, làm lại sổ đỏ"), animals, and figurative uses ("cháy hàng"). Saying it is
+ * happening now ("đang", "vừa", "cứu với", "from last night", "!") beats most guards. A guard also
+ * takes the emergency label away from the statistical model.
  */
 import { accentKey, fold, type Normalised } from './normalise';
 

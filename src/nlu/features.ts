@@ -4,7 +4,7 @@
  * Groups (each L2-normalised on its own, then weighted, so no group drowns the others):
  * - `f` folded syllables and `b` folded syllable bigrams: the words, with or without diacritics;
  * - `a` accented syllables (only tokens typed with marks): diacritics help when present;
- * - `c` character n-grams (2–5) over the folded text, across word boundaries: typos, glued or split words;
+ * - `c` character n-grams (2–4) over the folded text, across word boundaries: typos, glued or split words;
  * - `x` a few flags (question mark, exclamation, English).
  *
  * The vocabulary is built from the training set; n-grams never seen in training carry no weight.

@@ -5,7 +5,8 @@
  * chân xong, cái thẻ căn cước bị hư chip… Cho tôi hỏi có cách nào làm lại tại nhà không?". The story
  * is full of words that belong to other topics (the hospital, the bank, the family), and a bag of
  * words over the whole message drifts towards them. So a long message is split into sentences (. ? !
- * ; and line breaks) and clauses (commas, dashes, colons, "cho hỏi", "vậy", "thì"…), the clauses that
+ * ; and line breaks) and clauses (commas, dashes, colons, and before "cho hỏi", "xin hỏi", "vậy thì",
+ * "bây giờ", "giờ thì"), the clauses that
  * ask something are found by their cues ("cho hỏi", "thì sao", "ở đâu", "bao nhiêu", "có được
  * không", "how", "where", "?"), and each is widened backwards within its sentence until it carries
  * enough words to stand alone ("giờ em muốn làm lại thẻ căn cước thì | có phải về quê không"). The

@@ -207,11 +207,12 @@ function fitLogistic(rows: readonly FitRow[], dims: number): number[] {
 }
 
 /**
- * Tuning: for each point of a small grid over temperature, k-NN weight and question-part weight, fit
- * the decline model (is the best in-scope answer right?) on the cross-validation rows and the dev
- * rows (each set weighing half), then choose the acceptance threshold. Ranked by the exact accuracies (dev 70%,
- * cross-validation 30%: the dev split is written like real messages, the training examples are terser) with every emergency recalled and at least 85% of the out-of-scope lines declined
- * on the dev split.
+ * Tuning: for each point of a small grid over temperature, k-NN weight, question-part weight and the
+ * neighbouring-topic cue weight, fit the decline model (is the best in-scope answer right?) on the
+ * cross-validation rows and the dev rows (each set weighing half), then try acceptance thresholds.
+ * Ranked by exact accuracy (dev 70%, cross-validation 30%: the dev split is written like real
+ * messages, the training examples are terser) among the configs that recall every emergency and
+ * decline at least 85% of the out-of-scope lines of the dev split.
  */
 function tune(cv: readonly Row[], dev: readonly Row[]): void {
   const results: Array<{ d: DecisionConfig; cv: EvalReport; dev: EvalReport; score: number }> = [];
