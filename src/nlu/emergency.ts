@@ -334,7 +334,7 @@ const HYPOTHETICAL = re(
 const NOT_NOW = re(
   'nguy_cơ', 'có_thể', '=dễ', 'dễ_gây', 'hay', 'thường', 'thường_xuyên', 'nhiều vụ', 'nhiều lần', '=sắp', '=sợ', 'tiềm_ẩn', 'gây nguy_hiểm', 'nguy_hiểm ~2 cho',
   'hôm_qua', 'hôm_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'đã ~2 dập_tắt', 'đã ~1 xong', 'đã ~1 được ~1 cứu',
-  'sau ~1 vụ/lần', 'mấy/các/nhiều/vài/zznum ~1 vụ ~5 rồi/trước/năm/tháng/tuần/nay/đây/này', 'liên_tục',
+  'đã/từng ~2 xảy_ra', 'đã ~1 có ~3 tai_nạn/vụ', 'sau ~1 vụ/lần', 'mấy/các/nhiều/vài/zznum ~1 vụ ~5 rồi/trước/năm/tháng/tuần/nay/đây/này', 'liên_tục',
   'risk', 'could', 'might', 'often', 'always', 'keeps', 'yesterday', 'last week', 'last month', 'last year', 'ago', 'about to',
 );
 /** It nearly happened: a report about a risk ("xe chạy ẩu suýt tông người", "nearly drowned"). */
@@ -371,7 +371,7 @@ const HAPPENING = re('từ ~1 đêm_qua/tối_qua/hôm_qua/sáng_qua/chiều_qua
 const PAST = re(
   'có ~1 lần', 'lần ~1 trước', 'hồi ~1 trước/đó', 'đã ~1 từng', 'từng ~1 bị/gặp/chứng_kiến',
   'hôm_qua', 'hôm_trước', 'hôm_bữa', 'bữa_trước', 'tuần_trước', 'tháng_trước', 'năm_ngoái', 'năm_trước', 'mấy hôm trước', 'đã ~2 dập_tắt',
-  'đã ~2 tắt/dập', 'tắt ~1 rồi', 'đã ~1 được ~2 đưa/chở ~3 viện/bệnh_viện', 'đã ~1 được ~1 cấp_cứu', 'was ~1 taken ~2 hospital', 'had ~1 a ~1 fire', 'đêm_qua', 'tối_qua', 'sáng_qua', 'chiều_qua', 'trưa_qua', 'hôm_kia', 'năm zznum', 'hồi_nhỏ', 'hồi ~1 xưa/trẻ/bé',
+  'tuần/tháng/năm/bữa/hôm rồi', 'đã ~2 tắt/dập', 'tắt ~1 rồi', 'đã ~1 được ~2 đưa/chở ~3 viện/bệnh_viện', 'đã ~1 được ~1 cấp_cứu', 'was ~1 taken ~2 hospital', 'had ~1 a ~1 fire', 'đêm_qua', 'tối_qua', 'sáng_qua', 'chiều_qua', 'trưa_qua', 'hôm_kia', 'năm zznum', 'hồi_nhỏ', 'hồi ~1 xưa/trẻ/bé',
   'it ~1 s ~1 out', 'fire ~1 is ~1 out', 'been ~1 put ~1 out', 'put ~1 it ~1 out', 'there ~1 was ~3 fire', 'last ~1 night',
   'yesterday', 'last week', 'last month', 'last year', 'ago',
 );

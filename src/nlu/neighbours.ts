@@ -67,9 +67,13 @@ export const NEIGHBOUR_GROUPS: readonly NeighbourGroup[] = [
   {
     name: 'how reporting works vs my own reports vs reporting',
     cues: {
-      'faq:phan-anh-tra-cuu': cue('chung chung', 'noi chung', 'binh thuong', 'thuong thi', 'thong thuong', 'bao lau thi', 'trang thai (?:\\w+ )?(?:la gi|nghia la)', 'in general', 'usually', 'normally', 'what do (?:the )?(?:\\w+ )?status\\w* mean'),
-      status: cue('(?:phan anh|bao cao|report|reports) (?:cua|ma) (?:toi|minh|em|tui|con|chau)', 'zzcode', '(?:toi|minh|em|tui|e|t|mik) (?:da |vua |co )?(?:gui|bao|phan anh) (?:\\w+ ){0,6}(?:sao roi|chua|toi dau|the nao roi)', 'i (?:sent|reported|filed)'),
-      'report:other': cue('(?:cho|de) (?:toi|minh|em|tui|e|t|mik) (?:gui|bao|phan anh) (?:mot|zznum) (?:phan anh|vu|viec|su co)', 'i (?:want|would like|d like) to (?:report|file)'),
+      // "Where / how do I see my reports" asks how tracking works; "my report … yet?" asks about one.
+      'faq:phan-anh-tra-cuu': cue('chung chung', 'noi chung', 'binh thuong', 'thuong thi', 'thong thuong', 'bao lau thi', 'trang thai (?:\\w+ )?(?:la gi|nghia la)', 'in general', 'usually', 'normally', 'what do (?:the )?(?:\\w+ )?status\\w* mean',
+        '(?:xem|coi|tra|tra cuu|kiem tra|theo doi) (?:\\w+ ){0,8}(?:o dau|cho nao|muc nao|trang nao|bang cach nao|nhu the nao|the nao|ra sao)', '(?:o dau|lam sao|nhu the nao|cach nao|bang cach nao) (?:de )?(?:xem|coi|tra|kiem tra|theo doi)',
+        'where (?:can|do) i (?:see|find|check|look)', 'how (?:can|do) i (?:see|check|find|look up|track|follow)'),
+      status: new RegExp(`^(?!.*(?:^| )(?:o dau|cho nao|muc nao|trang nao|bang cach nao|lam sao|nhu the nao|where|how)(?= |$)).*${cue('(?:phan anh|bao cao|report|reports) (?:cua|ma) (?:toi|minh|em|tui|con|chau)', 'zzcode', '(?:toi|minh|em|tui|e|t|mik) (?:da |vua |co )?(?:gui|bao|phan anh) (?:\\w+ ){0,6}(?:sao roi|chua|toi dau|the nao roi)', 'i (?:sent|reported|filed)').source}`),
+      'faq:phan-anh-huong-dan': cue('lam sao (?:de )?(?:gui|phan anh|bao)', 'cach (?:gui|phan anh|bao)', '(?:gui|phan anh) (?:\\w+ ){0,3}(?:nhu the nao|the nao|ra sao|bang cach nao)', 'cac buoc', 'huong dan', 'how (?:do|can|to|does) (?:i )?(?:send|report|submit|file|reporting)'),
+      'report:other': new RegExp(`^(?!.*(?:^| )(?:lam sao|nhu the nao|the nao|cach|huong dan|how)(?= |$)).*${cue('(?:cho|de) (?:toi|minh|em|tui|e|t|mik) (?:gui|bao|phan anh) (?:mot|zznum) (?:phan anh|vu|viec|su co)', 'i (?:want|would like|d like) to (?:report|file)').source}`),
     },
   },
   {
