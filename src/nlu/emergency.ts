@@ -341,6 +341,13 @@ const NOT_NOW = re(
 const NEARLY = re('suýt', 'xém', 'suýt_nữa', 'nearly', 'almost');
 /** Fire risk and prevention: "kho chứa đồ dễ cháy, nguy cơ cháy lớn" is a report, not a fire. */
 const FIRE_RISK = re('nguy_cơ/dễ/có_thể/sợ/sắp/phòng/chống/tránh ~3 cháy/hỏa_hoạn/cháy_nổ/bắt_lửa', 'dễ_cháy', 'chất ~1 dễ ~1 cháy', 'fire ~1 risk/hazard', 'could ~2 catch ~1 fire');
+/** A request for a sign, a light or a fence: a report about a dangerous place, not an emergency now. */
+const FIX_REQUEST = re(
+  'đề_nghị/kiến_nghị/mong/xin/cần ~4 lắp/làm/đặt/sửa/bổ_sung/cắm/kẻ ~3 đèn/biển/biển_báo/gờ/gương/rào/lan_can/vạch/camera',
+  'need/request/install ~4 sign/signs/light/lights/bump/mirror/fence/crossing/barrier/camera',
+);
+/** When will the power or water be back: a question about an outage, whatever caused it. */
+const RESTORE = re('khi_nào/bao_giờ/mấy_giờ ~4 có ~1 điện/nước ~1 lại', 'có ~1 điện/nước ~1 lại ~2 chưa/khi_nào/bao_giờ', 'when ~4 power/electricity/water ~3 back/restored');
 /** Habit or duration: it keeps happening, or has lasted for months ("đoạn sông này hay có người đuối nước"): a report, even for hard rules. */
 const HABITUAL = re(
   'hay ~1 có/bị/xảy_ra', 'thường ~1 có/bị/xảy_ra', 'thường_xuyên ~1 có/bị/xảy_ra', 'mấy/nhiều/vài/các ~1 vụ ~4 rồi/trước/năm/tháng/tuần/nay',
@@ -425,6 +432,8 @@ export function detectEmergency(n: Normalised): EmergencyVerdict {
   else if (!happening && NEARLY.test(text)) guarded = 'nearly';
   else if (!happening && !hurt && fired.length > 0 && fired.every((r) => r.kind === 'fire') && FIRE_RISK.test(text)) guarded = 'fire-risk';
   else if (!happening && !hurt && ADMIN.test(text) && QUESTION.test(text)) guarded = 'aftermath';
+  else if (!happening && !hurt && RESTORE.test(text)) guarded = 'outage';
+  else if (!happening && !hard && FIX_REQUEST.test(text)) guarded = 'fix-request';
   else if (!happening && !hurt && fired.length > 0 && fired.every((r) => r.id.endsWith('collapse') && r.kind === 'rescue') && RISK_COLLAPSE.test(text)) guarded = 'risk';
   else if (!fired.some((r) => r.kind === 'fire') && FIRE_UNLESS.test(text)) guarded = 'figurative';
   else if (!now && !hard && NOT_NOW.test(text)) guarded = 'not-now';
