@@ -9,6 +9,18 @@ export interface GoldExample {
   readonly intent: Intent;
   readonly topic: string | null;
   readonly category: string | null;
+  /** How the message is written: `plain`, `no-diacritics`, `teencode`, `long`, `keywords`, `english` (several may apply). */
+  readonly style?: readonly string[];
+  /** Phenomena: `situation` (an emergency described without the keyword), `look-alike`, `pair`, `meta`. */
+  readonly tags?: readonly string[];
+}
+
+/** One score bucket of the calibration table: how often results in `[lo, hi)` were right. */
+export interface CalibrationBucket {
+  readonly lo: number;
+  readonly hi: number;
+  n: number;
+  correct: number;
 }
 
 export interface Bucket {
@@ -25,6 +37,10 @@ export interface EvalReport {
   readonly emergencyRecall: number;
   readonly emergencyFalseAlarms: number;
   readonly outOfScopeDecline: number;
+  /** Exact accuracy per style (`style:long`) and per tag (`tag:situation`); a line counts in each of its styles and tags. */
+  readonly slices: Record<string, Bucket>;
+  /** Accuracy against the reported score, in buckets of 0.1 (the top one includes 1). */
+  readonly calibration: CalibrationBucket[];
   /** Gold → predicted, most frequent first. */
   readonly confusions: Array<{ gold: string; predicted: string; count: number; examples: string[] }>;
   readonly errors: Array<{ text: string; gold: string; predicted: string; score: number }>;
@@ -42,6 +58,8 @@ export function evaluate(pairs: ReadonlyArray<{ gold: GoldExample; predicted: Nl
   const perCategory: Record<string, Bucket> = {};
   const confusion = new Map<string, { count: number; examples: string[] }>();
   const errors: EvalReport['errors'] = [];
+  const slices: Record<string, Bucket> = {};
+  const calibration: CalibrationBucket[] = Array.from({ length: 10 }, (_, i) => ({ lo: i / 10, hi: (i + 1) / 10, n: 0, correct: 0 }));
   let exact = 0;
   let emergencies = 0;
   let emergencyHits = 0;
@@ -57,6 +75,16 @@ export function evaluate(pairs: ReadonlyArray<{ gold: GoldExample; predicted: Nl
     bi.n += 1;
     if (ok) bi.correct += 1;
     if (gold.intent === predicted.intent) bi.intentCorrect += 1;
+    for (const key of [...(gold.style ?? []).map((x) => `style:${x}`), ...(gold.tags ?? []).map((x) => `tag:${x}`)]) {
+      const b = (slices[key] ??= { n: 0, correct: 0 });
+      b.n += 1;
+      if (ok) b.correct += 1;
+    }
+    const cb = calibration[Math.min(9, Math.max(0, Math.floor(predicted.score * 10)))];
+    if (cb) {
+      cb.n += 1;
+      if (ok) cb.correct += 1;
+    }
     if (gold.intent === 'faq' && gold.topic) {
       const b = (perTopic[gold.topic] ??= { n: 0, correct: 0 });
       b.n += 1;
@@ -99,6 +127,8 @@ export function evaluate(pairs: ReadonlyArray<{ gold: GoldExample; predicted: Nl
     emergencyRecall: emergencies > 0 ? emergencyHits / emergencies : 1,
     emergencyFalseAlarms: falseAlarms,
     outOfScopeDecline: unknowns > 0 ? declined / unknowns : 1,
+    slices,
+    calibration,
     confusions,
     errors,
   };

@@ -4,7 +4,7 @@
  * Groups (each L2-normalised on its own, then weighted, so no group drowns the others):
  * - `f` folded syllables and `b` folded syllable bigrams: the words, with or without diacritics;
  * - `a` accented syllables (only tokens typed with marks): diacritics help when present;
- * - `c` character n-grams (2–5) over the folded text, across word boundaries: typos, glued or split words;
+ * - `c` character n-grams (2–4) over the folded text, across word boundaries: typos, glued or split words;
  * - `x` a few flags (question mark, exclamation, English).
  *
  * The vocabulary is built from the training set; n-grams never seen in training carry no weight.
@@ -24,7 +24,7 @@ export interface FeatureConfig {
 
 export const DEFAULT_FEATURES: FeatureConfig = {
   charMin: 2,
-  charMax: 5,
+  charMax: 4,
   weights: { f: 1, b: 0.6, a: 0.5, c: 1.6, x: 0.05 },
   minDf: 1,
 };
@@ -35,42 +35,78 @@ export interface SparseVector {
   readonly val: Float32Array;
 }
 
-/** Raw term counts of a message, keyed by group-prefixed feature strings. */
-export function rawFeatures(n: Normalised, cfg: FeatureConfig): Map<string, number> {
-  const out = new Map<string, number>();
-  const add = (k: string): void => {
+/**
+ * Raw term counts of a message. Keys are integers: a 26-bit FNV-1a hash of the feature text with the
+ * group code in the low 3 bits (see {@link groupOfKey}). Hashing instead of building strings keeps
+ * training and classification free of per-n-gram allocations; among the ~60k features of the
+ * training set a few collide, which costs nothing measurable.
+ */
+export function rawFeatures(n: Normalised, cfg: FeatureConfig): Map<number, number> {
+  const out = new Map<number, number>();
+  const add = (k: number): void => {
     out.set(k, (out.get(k) ?? 0) + 1);
   };
   const toks = n.tokens;
   for (let i = 0; i < toks.length; i += 1) {
     const t = toks[i];
     if (t === undefined) continue;
-    add(`f${t.folded}`);
-    if (t.marked) add(`a${t.accented}`);
+    add(key(G_F, hashString(t.folded, FNV_SEED)));
+    if (t.marked) add(key(G_A, hashString(t.accented, FNV_SEED)));
     const next = toks[i + 1];
-    if (next !== undefined) add(`b${t.folded}_${next.folded}`);
+    if (next !== undefined) add(key(G_B, hashString(next.folded, hashString(' ', hashString(t.folded, FNV_SEED)))));
   }
-  if (toks.length > 0) {
-    add(`b^_${toks[0]?.folded ?? ''}`);
-  }
+  if (toks.length > 0) add(key(G_B, hashString(toks[0]?.folded ?? '', START_SEED)));
+  // Character n-grams over " folded text ", built incrementally from each start position.
   const s = ` ${n.folded} `;
-  for (let len = cfg.charMin; len <= cfg.charMax; len += 1) {
-    for (let i = 0; i + len <= s.length; i += 1) {
-      const g = s.slice(i, i + len);
-      if (g.trim() === '') continue;
-      add(`c${g}`);
+  for (let i = 0; i < s.length; i += 1) {
+    let h = FNV_SEED;
+    let letters = false;
+    for (let len = 1; len <= cfg.charMax && i + len <= s.length; len += 1) {
+      const c = s.charCodeAt(i + len - 1);
+      if (c !== 32) letters = true;
+      h = Math.imul(h ^ c, FNV_PRIME) >>> 0;
+      if (len >= cfg.charMin && letters) add(key(G_C, h));
     }
   }
-  if (n.hasQuestionMark) add('x?');
-  if (n.hasExclamation) add('x!');
-  if (n.lang === 'en') add('xen');
-  if (toks.length <= 2) add('xshort');
+  if (n.hasQuestionMark) add(FLAG_QUESTION);
+  if (n.hasExclamation) add(FLAG_EXCLAMATION);
+  if (n.lang === 'en') add(FLAG_EN);
+  if (toks.length <= 2) add(FLAG_SHORT);
   return out;
+}
+
+const FNV_SEED = 2166136261;
+const FNV_PRIME = 16777619;
+const START_SEED = 0x9e3779b9;
+
+function hashString(s: string, seed: number): number {
+  let h = seed;
+  for (let i = 0; i < s.length; i += 1) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME) >>> 0;
+  return h;
+}
+
+// Group codes in the low 3 bits of a key; the hash keeps 26 bits so keys stay small integers (V8 smis).
+const G_F = 0;
+const G_B = 1;
+const G_A = 2;
+const G_C = 3;
+const G_X = 4;
+function key(group: number, hash: number): number {
+  return ((hash >>> 6) << 3) | group;
+}
+const FLAG_QUESTION = key(G_X, 1 << 6);
+const FLAG_EXCLAMATION = key(G_X, 2 << 6);
+const FLAG_EN = key(G_X, 3 << 6);
+const FLAG_SHORT = key(G_X, 4 << 6);
+
+/** The group of a raw feature key (an index into {@link GROUP_CODES}). */
+export function groupOfKey(k: number): number {
+  return k & 7;
 }
 
 /** Maps raw features to weighted, normalised sparse vectors with a vocabulary fitted on training documents. */
 export class Vectorizer {
-  private readonly index = new Map<string, number>();
+  private readonly index = new Map<number, number>();
   private idf = new Float32Array(0);
   private groupOf = new Uint8Array(0);
 
@@ -81,22 +117,22 @@ export class Vectorizer {
   }
 
   /** Builds the vocabulary and IDF from training documents' raw features. */
-  fit(docs: readonly Map<string, number>[]): void {
-    const df = new Map<string, number>();
+  fit(docs: readonly Map<number, number>[]): void {
+    const df = new Map<number, number>();
     for (const d of docs) for (const k of d.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-    const keys = [...df.keys()].filter((k) => (df.get(k) ?? 0) >= this.config.minDf || k.startsWith('x')).sort();
+    const keys = [...df.keys()].filter((k) => (df.get(k) ?? 0) >= this.config.minDf || groupOfKey(k) === G_X).sort((a, b) => a - b);
     this.idf = new Float32Array(keys.length);
     this.groupOf = new Uint8Array(keys.length);
     const n = docs.length;
     keys.forEach((k, i) => {
       this.index.set(k, i);
       this.idf[i] = Math.log((1 + n) / (1 + (df.get(k) ?? 0))) + 1;
-      this.groupOf[i] = GROUP_CODES.indexOf(k[0] as FeatureGroup);
+      this.groupOf[i] = groupOfKey(k);
     });
   }
 
   /** Sublinear TF × IDF, L2-normalised per group, weighted, then normalised as a whole. Indices are not sorted. */
-  transform(raw: Map<string, number>): SparseVector {
+  transform(raw: Map<number, number>): SparseVector {
     const n = raw.size;
     const idx = new Int32Array(n);
     const val = new Float32Array(n);
@@ -130,6 +166,7 @@ export class Vectorizer {
   }
 }
 
+/** Feature groups by code (the low 3 bits of a key): the order of G_F, G_B, G_A, G_C, G_X above. */
 const GROUP_CODES: readonly FeatureGroup[] = ['f', 'b', 'a', 'c', 'x'];
 
 /** Dot product of a sparse vector with a dense one. */

@@ -19,7 +19,7 @@ export interface LogRegConfig {
   readonly seed: number;
 }
 
-export const DEFAULT_LOGREG: LogRegConfig = { epochs: 6, learningRate: 5, l2: 1e-5, seed: 20240611 };
+export const DEFAULT_LOGREG: LogRegConfig = { epochs: 4, learningRate: 5, l2: 1e-5, seed: 20240611 };
 
 /**
  * Labels whose gradient is smaller than this are not updated for an example (a truncated gradient

@@ -190,7 +190,8 @@ const ABBREVIATIONS: Record<string, string> = {
   gpxd: 'giấy phép xây dựng', gcnqsdd: 'giấy chứng nhận quyền sử dụng đất', bhtn: 'bảo hiểm thất nghiệp',
   tcxh: 'trợ cấp xã hội', xkld: 'xuất khẩu lao động', qd: 'quyết định', lp: 'lệ phí',
   ttpvhcc: 'trung tâm phục vụ hành chính công', hcc: 'hành chính công', ks: 'khai sinh',
-  ctv: 'cộng tác viên', nvqs: 'nghĩa vụ quân sự', thpt: 'trung học phổ thông', dh: 'đại học',
+  nc: 'nước', vk: 'vợ', ck: 'chồng', ny: 'người yêu', onl: 'online', sv: 'sinh viên', tctn: 'trợ cấp thất nghiệp', cf: 'cà phê',
+  nhg: 'những', h: 'giờ', ctv: 'cộng tác viên', nvqs: 'nghĩa vụ quân sự', thpt: 'trung học phổ thông', dh: 'đại học',
 };
 
 /** Applied by canonical accented key, whatever marks the token carries (regional Huế/central words). */
@@ -304,16 +305,40 @@ const VI_WORDS = new Set(
     .split(' '),
 );
 
-/** 'vi' unless the message reads as English. Vietnamese marks decide at once. */
-export function detectLanguage(nfcLower: string, foldedWords: readonly string[]): Lang {
-  if (/[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/.test(nfcLower)) return 'vi';
+/** Words both languages use (brands, loanwords): they say nothing about the language. */
+const LOANWORDS = new Set(['ok', 'okay', 'alo', 'bot', 'ad', 'admin', 'vneid', 'vssid', 'zalo', 'facebook', 'karaoke', 'online', 'app', 'hotline', 'wifi', 'internet', 'email', 'taxi', 'pet', 'homestay', 'shopee', 'grab']);
+
+/** A folded token shaped like a Vietnamese syllable (onset, vowels, coda): "nghieng", "duong", "khong". */
+const VI_SYLLABLE = /^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?(?:[aeiouy]{1,3})(?:ch|ng|nh|[cmnpt])?$/;
+const VI_MARK = /[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/;
+
+/**
+ * 'vi' unless the message reads as English. Words with Vietnamese marks count for Vietnamese (two of
+ * them decide at once; one alone does not, "fiancée"); then known English and Vietnamese words are
+ * counted, and the remaining words by their shape: "building permit" cannot be Vietnamese syllables,
+ * "thue nha tro" can. Teencode ("ko", "dc", "ntn") counts as Vietnamese.
+ */
+export function detectLanguage(nfcLower: string, foldedWords: readonly string[], rawWords: readonly string[] = []): Lang {
+  if (rawWords.length === 0) {
+    if (VI_MARK.test(nfcLower)) return 'vi';
+  } else {
+    const marked = rawWords.filter((w) => VI_MARK.test(w)).length;
+    if (marked >= 2 || (marked === 1 && rawWords.length <= 2)) return 'vi';
+  }
   let en = 0;
   let vi = 0;
-  for (const w of foldedWords) {
-    if (EN_WORDS.has(w)) en += 1;
-    if (VI_WORDS.has(w)) vi += 1;
+  for (let i = 0; i < foldedWords.length; i += 1) {
+    const w = foldedWords[i] ?? '';
+    if (rawWords.length > 0 && VI_MARK.test(rawWords[i] ?? '')) vi += 1;
+    else if (LOANWORDS.has(w)) continue;
+    else if (w === 'on' && foldedWords[i - 1] === 'cam') vi += 1;
+    else if (EN_WORDS.has(w)) en += w.length === 1 ? 0.5 : 1;
+    else if (VI_WORDS.has(w) || ABBREVIATIONS[w] !== undefined) vi += 1;
+    else if (!/^[a-z]{3,}$/.test(w) || w.startsWith('zz') || !/[aeiouy]/.test(w) || /[^aeiouy]{5}/.test(w)) continue;
+    else if (VI_SYLLABLE.test(w)) vi += 0.5;
+    else en += 0.75;
   }
-  return en > vi ? 'en' : 'vi';
+  return en > vi && en >= 0.75 ? 'en' : 'vi';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -343,7 +368,7 @@ export function normalise(input: string): Normalised {
   const raw = splitWords(s).map((w) => (/^\d+$/.test(w) ? (KEPT_NUMBERS.has(w) ? w : 'zznum') : w));
 
   const rawFolded = raw.map(fold);
-  const lang = detectLanguage(s, rawFolded);
+  const lang = detectLanguage(s, rawFolded, raw);
   const out: Token[] = [];
   for (let i = 0; i < raw.length; i += 1) {
     const tok = raw[i] ?? '';

@@ -1,5 +1,5 @@
 /**
- * Child process: the NLU classifier alone. Loads src/domain/nlu, builds the classifier once with
+ * Child process: the NLU classifier alone. Loads src/nlu, builds the classifier once with
  * `createNlu()`, then times `classify(text)` and the baseline `normalise(text)` over every text of
  * the dev set. Its own process (started with --expose-gc) so the heap figures are about the model,
  * not about whatever the runner did before, and nothing else runs on its event loop.
@@ -45,7 +45,7 @@ export interface MemoryFigures {
 
 export interface NluRun {
   readonly texts: string[];
-  /** `require('src/domain/nlu')`: module load, ts-node transpile included (as with `npm start`). */
+  /** `require('src/nlu')`: module load, ts-node transpile included (as with `npm start`). */
   readonly moduleLoadMs: number;
   /** Wall clock around `createNlu()`: data files read and validated, examples assembled, model trained. */
   readonly createWallMs: number;

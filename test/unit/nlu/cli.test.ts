@@ -51,3 +51,35 @@ describe('npm run nlu', () => {
     expect(JSON.parse(out[n - 1] ?? '{}')).toMatchObject({ text: 'xin chào', intent: 'smalltalk' });
   });
 });
+
+describe('npm run nlu:eval', () => {
+  function runEval(args: string[]): { stdout: string; stderr: string; status: number | null } {
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/nlu/cli/nlu-eval.ts', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 180_000,
+      env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'tsconfig.json') },
+    });
+    return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+  }
+
+  it('scores the dev and the frozen split, each by style and phenomenon, with the calibration and the targets', () => {
+    const { stdout, status } = runEval([]);
+    expect(status).toBe(0);
+    for (const split of ['test/fixtures/nlu-dev.jsonl', 'test/fixtures/nlu-test.jsonl']) {
+      const section = stdout.slice(stdout.indexOf(`=== ${split}`));
+      expect(section).toMatch(/exact-label accuracy\s+\d+\.\d%/);
+      expect(section).toMatch(/by style \(n, exact\):\n\s+plain[^\n]*\n\s+no-diacritics[^\n]*\n\s+teencode[^\n]*\n\s+long[^\n]*\n\s+keywords[^\n]*\n\s+english/);
+      expect(section).toMatch(/by phenomenon \(n, exact\):\n\s+situation/);
+      expect(section).toMatch(/calibration \(score bucket: n, accuracy\):\n\s+\[0\.\d, [01]\.\d[\])]/);
+      expect(section).toMatch(/--- targets on .*\n\s+(PASS|FAIL)\s+exact labels ≥ 94%/);
+    }
+    expect(stdout).toMatch(/training \d+ ms on \d+ examples/);
+  });
+
+  it('never tunes on the frozen split', () => {
+    const { stderr, status } = runEval(['--tune', 'test/fixtures/nlu-test.jsonl']);
+    expect(status).not.toBe(0);
+    expect(stderr).toMatch(/never looks at the frozen split/);
+  });
+});

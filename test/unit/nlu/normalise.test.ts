@@ -30,6 +30,8 @@ describe('Vietnamese normalisation', () => {
     expect(surface('k bik sdt')).toBe('không biết số điện thoại');
     expect(surface('mik hok bik ntn')).toBe('mình không biết như thế nào');
     expect(surface('phí bn z')).toBe('phí bao nhiêu vậy');
+    expect(surface('nc lên tới mái r')).toBe('nước lên tới mái rồi');
+    expect(surface('vk ck e')).toBe('vợ chồng em');
   });
 
   it('expands administrative abbreviations: cccd, gplx, bhyt, bhxh, hk after sổ', () => {
@@ -74,6 +76,16 @@ describe('Vietnamese normalisation', () => {
     expect(normalise('den duong bi hu roi').lang).toBe('vi');
     expect(normalise('Đèn đường hỏng').lang).toBe('vi');
     expect(detectLanguage('', [])).toBe('vi');
+  });
+
+  it('tells terse English queries and English with a borrowed accent from unaccented Vietnamese by the shape of the words', () => {
+    expect(normalise('building permit').lang).toBe('en');
+    expect(normalise('cheap flights').lang).toBe('en');
+    expect(normalise('My fiancée is Vietnamese and lives in Hue').lang).toBe('en');
+    expect(normalise('thue nha tro').lang).toBe('vi');
+    expect(normalise('vneid muc 2').lang).toBe('vi');
+    expect(normalise('ok cam on').lang).toBe('vi');
+    expect(normalise('ko dc ntn').lang).toBe('vi');
   });
 
   it('does not expand Vietnamese teencode inside English messages ("a", "k")', () => {
