@@ -374,7 +374,7 @@ export function readEdit(text: string): EditRequest | null {
     // "mô tả lại", "ảnh khác", "địa chỉ sai rồi": the part first, then a word of change.
     const p = phraseAt(ws, i, PART_WORDS);
     const after = p ? ws.slice(i + p.len, i + p.len + 2).join(' ') : '';
-    if (p && /^(lai|khac|sai|moi|wrong|again|khong dung|chua dung)( |$)/.test(after) && ws.length - i - p.len <= 3) {
+    if (p && /^(lai|sai|moi|wrong|again|khong dung|chua dung)( |$)/.test(after) && ws.length - i - p.len <= 3) {
       part = p;
       j = i;
       mode = 'replace';

@@ -25,7 +25,7 @@ import type { ReportQueries } from '../src/app/report-queries';
 import type { Locale } from '../src/domain/shared/ids';
 import type { I18n, Translate } from '../src/i18n';
 import type { NluResult } from '../src/nlu';
-import { readCommand, readEdit, reportIntent, type Command } from './answers';
+import { readCommand, readEdit, reportIntent, yesNo, type Command } from './answers';
 import { PAGE_PREFIX, choiceByNumber, offer, reaskChoice, showPage, typedAnswer, visibleChoices } from './choices';
 import { ReportDialog, REPORT_PAYLOADS, type ReportDialogDeps, type ReportUnderstanding } from './report/report-dialog';
 import { mainMenuChoices } from './menu';
@@ -201,12 +201,15 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
 
     const intent = reportIntent(text);
     if (intent) return intent.rest ? report.startWithDescription(turn, intent.rest) : report.start(turn);
+    const bare = yesNo(text) !== null;
     if (!turn.state.welcomed) {
       // The first message: introduce the assistant (a greeting gets the welcome and the menu alone).
-      if (!reading || (reading.intent === 'smalltalk' && GREETING.test(fold(text)))) return welcome(turn);
+      if (!reading || bare || (reading.intent === 'smalltalk' && GREETING.test(fold(text)))) return welcome(turn);
       turn.setState({ welcomed: true });
       await turn.send([{ text: t('common:welcome', { city: deps.city.name[turn.locale] }) }]);
     }
+    // "ok", "không" with no question pending (after a report was sent, say): what else?
+    if (bare) return offer(turn, t, t('common:menu.promptAfter'), mainMenuChoices(t));
     if (deps.understanding && (await deps.understanding.handle(turn, text, { reportDialog: report, showMyReports, reading }))) return;
     if (turn.state.menu) {
       await reaskChoice(turn, t, deps.city.hotline);
