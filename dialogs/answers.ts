@@ -386,13 +386,13 @@ export function readEdit(text: string): EditRequest | null {
   const partDraft = partDraftOf(part);
   let k = j + part.len;
   if (verb === null) k = ws.length;
-  let rest = '';
+  let rest: string;
   const afterPart = k > 0 && k <= ws.length ? w.text.slice(w.ends[k - 1]) : '';
   if (verb !== null && /^\s*[:=]/u.test(afterPart)) {
     // "sửa mô tả: …": everything after the colon, as typed.
     rest = afterPart.replace(/^\s*[:=]\s*/u, '').replace(/^["“]|["”]$/gu, '').trim();
   } else {
-    while (k < ws.length && (EDIT_TAIL.has(ws[k]!) || (partDraftOf(part) === 'location' && EDIT_TAIL_PLACE.has(ws[k]!)) || (ws[k] === 'su' && ws[k + 1] === 'viec'))) k += ws[k] === 'su' ? 2 : 1;
+    while (k < ws.length && (EDIT_TAIL.has(ws[k]!) || (partDraft === 'location' && EDIT_TAIL_PLACE.has(ws[k]!)) || (ws[k] === 'su' && ws[k + 1] === 'viec'))) k += ws[k] === 'su' ? 2 : 1;
     rest = k < ws.length ? w.text.slice(w.ends[k - 1] ?? 0).replace(/^[\s:,.;!?\-–—"“]+/u, '').replace(/["”]+$/u, '').trim() : '';
   }
   if (partDraft === 'photos' && rest !== '' && words(rest).words.every((x) => isFiller(x) || EDIT_TAIL.has(x) || x === 'nua' || x === 'khac')) return { part: partDraft, mode, rest: null };
