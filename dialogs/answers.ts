@@ -210,6 +210,7 @@ const HUMAN_VERB = /(^| )(gap|noi chuyen|lien he|ket noi|chuyen|cho gap|muon gap
 
 /** A global command typed at any step ("menu", "hủy", "English please", "gặp cán bộ"…), or null. */
 export function readCommand(text: string): Command | null {
+  if (/^\s*\?+\s*$/.test(text)) return { kind: 'help' };
   const w = words(text);
   if (w.words.length === 0 || w.words.length > 9) return null;
   const all = w.words.join(' ');
@@ -225,7 +226,7 @@ export function readCommand(text: string): Command | null {
   }
   if (/^(thoi|khong|ko|k)( |$)/.test(c) && / nua$/.test(c) && w.words.length <= 7 && !/ (sua|doi|them)( |$)/.test(c)) return { kind: 'cancel' };
   if (MENU.has(all) || MENU.has(c)) return { kind: 'menu' };
-  if (HELP.has(all) || HELP.has(c) || /^\?+$/.test(text.trim())) return { kind: 'help' };
+  if (HELP.has(all) || HELP.has(c)) return { kind: 'help' };
   if (RESTART.has(all) || RESTART.has(c)) return { kind: 'restart' };
   if (MY_REPORTS.has(all) || MY_REPORTS.has(c)) return { kind: 'myReports' };
   if (ASK.has(all) || ASK.has(c)) return { kind: 'ask' };
@@ -600,12 +601,14 @@ export function looksLikeQuestion(text: string): boolean {
  * to put the likely categories on the first screen.
  */
 export function categoryHints(text: string, offered: readonly CategoryNames[]): string[] {
-  const padded = ` ${words(text).words.join(' ')} `;
+  // Longest phrases first, each taking its words out of the text ("đèn giao thông" leaves no "đèn").
+  let rest = ` ${words(text).words.join(' ')} `;
+  const phrases = offered.flatMap((c) => (CATEGORY_WORDS[c.slug] ?? []).filter((p) => p.length >= 3).map((p) => ({ slug: c.slug, p }))).sort((a, b) => b.p.length - a.p.length);
   const hits: Array<{ slug: string; len: number }> = [];
-  for (const c of offered) {
-    let len = 0;
-    for (const p of CATEGORY_WORDS[c.slug] ?? []) if (p.length >= 3 && padded.includes(` ${p} `)) len = Math.max(len, p.length);
-    if (len > 0) hits.push({ slug: c.slug, len });
+  for (const { slug, p } of phrases) {
+    if (!rest.includes(` ${p} `)) continue;
+    rest = rest.split(` ${p} `).join(' | ');
+    if (!hits.some((h) => h.slug === slug)) hits.push({ slug, len: p.length });
   }
   const kw = keywordCategorySuggester.suggestCategory(text);
   if (kw.score > 0 && !hits.some((h) => h.slug === kw.category) && offered.some((c) => c.slug === kw.category)) hits.push({ slug: kw.category, len: 1 });
