@@ -54,8 +54,13 @@ export type RootDialog = (turn: Turn) => Promise<void>;
 /** Greetings ("xin chào", "hi") from a resident the bot has not welcomed yet get the welcome alone. */
 const GREETING = /^(xin chao|chao|hello|hi|hey|alo|a lo|good (morning|afternoon|evening)|chao ban|chao ad|hi there)\b/;
 
+/** Inputs a resident sends on purpose: the first of them gets the welcome (a follow gets it anyway). */
+const FIRST_CONTACT_INPUTS: ReadonlySet<string> = new Set(['text', 'images', 'location', 'sticker', 'file', 'link', 'other']);
+
 export function createRootDialog(deps: RootDialogDeps): RootDialog {
   const report = new ReportDialog(deps);
+  /** Turns answered with the emergency numbers: nothing goes in front of those. */
+  const emergencies = new WeakSet<Turn>();
   const tr = (locale: Locale): Translate => deps.i18n.forLocale(locale);
 
   const sendMenu = async (turn: Turn, before: Outbound[] = [], draftOpen = false): Promise<void> => {
@@ -182,7 +187,10 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     const text = input.text.trim();
     if (text === '') return;
     const reading = deps.understanding?.read?.(text) ?? null;
-    if (reading?.intent === 'emergency' && deps.understanding?.emergency && (await deps.understanding.emergency(turn, reading))) return;
+    if (reading?.intent === 'emergency' && deps.understanding?.emergency && (await deps.understanding.emergency(turn, reading))) {
+      emergencies.add(turn);
+      return;
+    }
 
     const code = findReportCode(text);
     if (code && text.length <= code.length + 30) {
@@ -202,12 +210,9 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     const intent = reportIntent(text);
     if (intent) return intent.rest ? report.startWithDescription(turn, intent.rest) : report.start(turn);
     const bare = yesNo(text) !== null;
-    if (!turn.state.welcomed) {
-      // The first message: introduce the assistant (a greeting gets the welcome and the menu alone).
-      if (!reading || bare || (reading.intent === 'smalltalk' && GREETING.test(fold(text)))) return welcome(turn);
-      turn.setState({ welcomed: true });
-      await turn.send([{ text: t('common:welcome', { city: deps.city.name[turn.locale] }) }]);
-    }
+    // A first greeting (or a bare "ok") gets the welcome and the menu alone; anything else gets its
+    // answer, with the welcome put in front of it (see `root`).
+    if (!turn.state.welcomed && (!reading || bare || (reading.intent === 'smalltalk' && GREETING.test(fold(text))))) return welcome(turn);
     // "ok", "không" with no question pending (after a report was sent, say): what else?
     if (bare) return offer(turn, t, t('common:menu.promptAfter'), mainMenuChoices(t));
     if (deps.understanding && (await deps.understanding.handle(turn, text, { reportDialog: report, showMyReports, reading }))) return;
@@ -254,9 +259,15 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
   };
 
   return async function root(outer: Turn): Promise<void> {
-    const { turn, flush } = bufferTurn(outer);
+    const { turn, flush, prepend, pending } = bufferTurn(outer);
+    const firstContact = !outer.state.welcomed && FIRST_CONTACT_INPUTS.has(outer.input.kind);
     try {
       await route(turn);
+      // The assistant introduces itself once, in front of its first answer (never before an emergency answer).
+      if (firstContact && !turn.state.welcomed && pending() > 0 && !emergencies.has(turn)) {
+        turn.setState({ welcomed: true });
+        prepend([{ text: tr(turn.locale)('common:welcome', { city: deps.city.name[turn.locale] }) }]);
+      }
     } finally {
       await flush();
     }

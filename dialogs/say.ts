@@ -41,7 +41,7 @@ export function compact(messages: readonly Outbound[]): Outbound[] {
  * A view of `turn` whose `send` collects messages until {@link flush}. Anything that reaches the
  * platform another way (Zalo's contact form) flushes first, so the order is kept.
  */
-export function bufferTurn(turn: Turn): { turn: Turn; flush(): Promise<void> } {
+export function bufferTurn(turn: Turn): { turn: Turn; flush(): Promise<void>; prepend(messages: readonly Outbound[]): void; pending(): number } {
   let pending: Outbound[] = [];
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;
@@ -82,5 +82,13 @@ export function bufferTurn(turn: Turn): { turn: Turn; flush(): Promise<void> } {
       await turn.requestContactInfo(title, subtitle);
     },
   };
-  return { turn: view, flush };
+  return {
+    turn: view,
+    flush,
+    /** Puts messages before what the turn has sent so far (not yet flushed). */
+    prepend: (messages) => {
+      pending = [...messages, ...pending];
+    },
+    pending: () => pending.length,
+  };
 }
