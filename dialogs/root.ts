@@ -25,7 +25,7 @@ import type { ReportQueries } from '../src/app/report-queries';
 import type { Locale } from '../src/domain/shared/ids';
 import type { I18n, Translate } from '../src/i18n';
 import type { NluResult } from '../src/nlu';
-import { readCommand, readEdit, reportIntent, yesNo, type Command } from './answers';
+import { readCommand, readEdit, reportIntent, words, yesNo, type Command } from './answers';
 import { PAGE_PREFIX, choiceByNumber, offer, reaskChoice, showPage, typedAnswer, visibleChoices } from './choices';
 import { ReportDialog, REPORT_PAYLOADS, type ReportDialogDeps, type ReportUnderstanding } from './report/report-dialog';
 import { mainMenuChoices } from './menu';
@@ -53,6 +53,12 @@ export type RootDialog = (turn: Turn) => Promise<void>;
 
 /** Greetings ("xin chào", "hi") from a resident the bot has not welcomed yet get the welcome alone. */
 const GREETING = /^(xin chao|chao|hello|hi|hey|alo|a lo|good (morning|afternoon|evening)|chao ban|chao ad|hi there)\b/;
+
+/** Four words or more, no Vietnamese letters: a sentence written in English, not "ok" or "menu". */
+function clearlyEnglish(text: string): boolean {
+  const w = words(text);
+  return !w.accented && w.words.length >= 4;
+}
 
 /** Inputs a resident sends on purpose: the first of them gets the welcome (a follow gets it anyway). */
 const FIRST_CONTACT_INPUTS: ReadonlySet<string> = new Set(['text', 'images', 'location', 'sticker', 'file', 'link', 'other']);
@@ -175,7 +181,7 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
   };
 
   const onText = async (turn: Turn, draft: Draft | null, input: { text: string; payload: string | null }): Promise<void> => {
-    const t = tr(turn.locale);
+    let t = tr(turn.locale);
     let payload = input.payload;
     if (!payload) {
       const picked = choiceByNumber(turn, t, input.text);
@@ -189,6 +195,8 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     const reading = deps.understanding?.read?.(text) ?? null;
     if (reading?.intent === 'emergency' && deps.understanding?.emergency && (await deps.understanding.emergency(turn, reading))) {
       emergencies.add(turn);
+      // The emergency numbers come first, always; a place typed at the location question still counts.
+      if (draft) await report.alsoAsAddress(turn, draft, text);
       return;
     }
 
@@ -199,6 +207,13 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     }
     const cmd = readCommand(text);
     if (cmd) return runCommand(turn, cmd, draft);
+    // A resident who has not chosen a language and writes a clear English sentence gets English.
+    if (reading && !turn.state.languageChosen && turn.locale === 'vi' && reading.lang === 'en' && clearlyEnglish(text)) {
+      await turn.setLocale('en');
+      turn.setState({ languageChosen: true });
+      t = tr('en');
+      await turn.send([{ text: t('common:language.auto') }]);
+    }
     if (draft) {
       const edit = readEdit(text);
       if (edit) return report.edit(turn, draft, edit);

@@ -66,6 +66,9 @@ export function stepOf(draft: Draft): ReportStep {
   return 'summary';
 }
 
+/** "sửa", "edit" alone inside a report: show what can be changed. */
+const BARE_EDIT = /^(sua|sua lai|chinh sua|chinh lai|thay doi|edit|change|modify|change it|edit it)$/;
+
 /** FAQ answers inside a report need this much confidence (a wrong answer derails the report). */
 const FAQ_IN_FLOW_SCORE = 0.5;
 /** A report category read by the model from an explanation at the category question. */
@@ -193,14 +196,22 @@ export class ReportDialog {
       text = intent.rest;
       reading = null;
     }
+    if (BARE_EDIT.test(words(text).words.join(' '))) return this.handlePayload(turn, 'REPORT_EDIT');
     const step = stepOf(draft);
+    // A question (not an address) is answered when the FAQ knows it, else it waits until after the report.
+    const question = looksLikeQuestion(text) && !looksLikeAddress(text);
+    const askLater = async (): Promise<void> => {
+      if (reading && (await this.answerQuestion(turn, text, reading, step))) return;
+      return this.reask(turn, step, [{ text: t('report:questionLater') }]);
+    };
     switch (step) {
       case 'confirm-location':
+        if (question) return askLater();
         // Not yes, not no: the resident typed the place instead ("không, ở 45 Phan Đình Phùng").
         return this.proposeAddress(turn, text.replace(/^\s*(không|khong|ko|k|sai|no|nope|chưa|chua)\s*(phải|phai|đúng|dung)?\s*[,.:!-]*\s*/iu, '') || text);
       case 'description': {
         if (yesNo(text) !== null) return this.reask(turn, step);
-        if (reading && (await this.answerQuestion(turn, text, reading, step))) return;
+        if (question && reading && reading.intent !== 'report') return askLater();
         if (reading?.intent === 'smalltalk' && words(text).words.length <= 6) return this.reask(turn, step);
         const notes: Outbound[] = [];
         if (!(await this.tryDescribe(turn, text, notes))) return turn.send(notes);
@@ -212,8 +223,8 @@ export class ReportDialog {
         return this.askNext(turn, notes);
       }
       case 'photo': {
-        if (!draft.location && looksLikeAddress(text) && !looksLikeQuestion(text)) return this.proposeAddress(turn, text);
-        if (reading && (await this.answerQuestion(turn, text, reading, step))) return;
+        if (!draft.location && looksLikeAddress(text)) return this.proposeAddress(turn, text);
+        if (question) return askLater();
         if (/(khong|ko|chua) co (anh|hinh)|no (photo|picture|image)|(khong|ko) chup|dont have (a )?(photo|picture)/.test(words(text).words.join(' '))) {
           return this.reask(turn, step, [{ text: t('report:photos.required') }]);
         }
@@ -222,24 +233,40 @@ export class ReportDialog {
       }
       case 'location': {
         if (yesNo(text) !== null || [...text].length < 3) return this.reask(turn, step);
-        if (reading && looksLikeQuestion(text) && (await this.answerQuestion(turn, text, reading, step))) return;
+        if (question) return askLater();
         return this.proposeAddress(turn, text);
       }
       case 'category': {
         const slug = findCategory(text, this.names)
           ?? (reading?.intent === 'report' && reading.category && reading.score >= CATEGORY_FROM_MODEL_SCORE ? reading.category : null);
         if (slug && this.names.some((c) => c.slug === slug)) return this.handlePayload(turn, `CATEGORY:${slug}`);
-        if (reading && (await this.answerQuestion(turn, text, reading, step))) return;
+        if (question) return askLater();
         return this.reask(turn, step);
       }
       case 'summary': {
-        if (reading && (await this.answerQuestion(turn, text, reading, step))) return;
+        if (question) return askLater();
         // More words about the problem: add them to the description and show the summary again.
-        if (draft.awaiting !== 'edit' && words(text).words.length >= 4 && !looksLikeQuestion(text) && yesNo(text) === null) {
+        if (draft.awaiting !== 'edit' && words(text).words.length >= 4 && yesNo(text) === null) {
           return this.addToDescription(turn, draft, text);
         }
         return this.reask(turn, step);
       }
+    }
+  }
+
+  /**
+   * After an emergency answer inside a report at the location question: if the text also names a
+   * place in the city ("near Dong Ba market"), propose it, so a misread address does not stall the
+   * report. Nothing is said when it is no place.
+   */
+  async alsoAsAddress(turn: Turn, draft: Draft, text: string): Promise<void> {
+    const step = stepOf(draft);
+    if (step !== 'location' && step !== 'confirm-location') return;
+    try {
+      const updated = await this.d.reports.proposeAddress(turn.resident.id, text);
+      await this.askConfirmLocation(turn, updated, [], 'report:location.confirm');
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
     }
   }
 

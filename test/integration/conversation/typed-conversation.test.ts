@@ -235,6 +235,46 @@ describe.each(channels)('a resident who types on %s', (name, open) => {
     expect(retry.text).toMatch(/Ngọ Môn/);
   });
 
+  it('a question in the middle of a report gets a short answer and the pending question again, in one message', async () => {
+    const chat = open();
+    await upToSummary(chat);
+    const answer = one(await chat.say('làm lại căn cước mất bao lâu?'));
+    expect(answer.text).toMatch(/căn cước/i);
+    expect(answer.text).toMatch(/vẫn được giữ/);
+    expect(answer.text).toMatch(/"gửi".*"sửa".*"hủy"/);
+    // Too long for a Zalo card: there the choices are numbered in the text.
+    if (zalo) expect(answer.text).toMatch(/\n1\. .*Gửi phản ánh\n2\. .*Sửa\n3\. .*Hủy/);
+    else expect(answer.payloads).toEqual(['REPORT_CONFIRM', 'REPORT_EDIT', 'REPORT_CANCEL']);
+    expect(one(await chat.say('gửi')).text).toMatch(/PA-[2-9A-HJ-NP-Z]{6,10}/);
+  });
+
+  it('a resident who writes English sentences without choosing a language gets English', async () => {
+    const chat = open();
+    const first = one(await chat.say('I want to report a broken street light'));
+    expect(first.text).toMatch(/I'll reply in English/);
+    expect(first.text).toMatch(/Hello! This is Hue City's channel/); // the welcome, once, in front
+    expect(first.text).toMatch(/photos/);
+    expect((await chat.draft())!.description).toBe('broken street light');
+    const afterPhoto = one(await chat.photos(1));
+    expect(afterPhoto.text).toMatch(/Got 1 photo/);
+    // One-word English answers by a Vietnamese speaker do not switch anything.
+    const vi = open();
+    await upToSummary(vi);
+    expect(one(await vi.say('yes')).text).toMatch(/Đã gửi phản ánh thành công/);
+  });
+
+  it('an emergency at the location question is answered first, and a place it names still counts', async () => {
+    const chat = open();
+    await chat.say('phản ánh: cây đổ chắn ngang đường Lê Duẩn');
+    await chat.photos(1);
+    const reply = await chat.say('cháy lớn ở chợ Đông Ba, có người kẹt bên trong');
+    expectNoRepeats(reply);
+    expect(reply).toHaveLength(2);
+    expect(reply[0]!.phones).toEqual(['114', '113', '115']);
+    expect(reply[1]!.text).toMatch(/Chợ Đông Ba/);
+    expect(reply[1]!.payloads).toEqual(['LOCATION_CONFIRM', 'LOCATION_RETRY']);
+  });
+
   it('talks to a person when asked, and "menu" brings the bot back', async () => {
     const chat = open();
     await chat.say('xin chào');
