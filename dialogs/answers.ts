@@ -147,6 +147,7 @@ export type Command =
   | { readonly kind: 'menu' }
   | { readonly kind: 'help' }
   | { readonly kind: 'restart' }
+  | { readonly kind: 'resume' }
   | { readonly kind: 'cancel' }
   | { readonly kind: 'language'; readonly to: Locale | 'toggle' }
   | { readonly kind: 'human' }
@@ -167,6 +168,7 @@ const RESTART = new Set([
   'bat dau lai', 'bat dau lai tu dau', 'lam lai', 'lam lai tu dau', 'lam lai tu dau di', 'start over', 'start again', 'restart', 'reset', 'begin again',
   'lam moi', 'tu dau', 'again from the start', 'from the beginning', 'lai tu dau', 'gui lai tu dau',
 ]);
+const RESUME = new Set(['tiep tuc', 'tiep', 'tiep di', 'lam tiep', 'tiep tuc phan anh', 'quay lai phan anh', 'continue', 'go on', 'resume', 'carry on', 'continue report']);
 const CANCEL = new Set([
   'huy', 'huy bo', 'huy phan anh', 'huy bao cao', 'huy gui', 'huy het', 'huy di', 'thoi', 'thoi khoi', 'khoi', 'khoi gui', 'thoi khoi gui', 'thoi bo',
   'bo', 'bo di', 'thoi bo di', 'khong gui nua', 'khong gui', 'ko gui nua', 'k gui nua', 'ko gui', 'khong muon gui', 'khong muon gui nua',
@@ -228,6 +230,7 @@ export function readCommand(text: string): Command | null {
   if (MENU.has(all) || MENU.has(c)) return { kind: 'menu' };
   if (HELP.has(all) || HELP.has(c)) return { kind: 'help' };
   if (RESTART.has(all) || RESTART.has(c)) return { kind: 'restart' };
+  if (RESUME.has(all) || RESUME.has(c)) return { kind: 'resume' };
   if (MY_REPORTS.has(all) || MY_REPORTS.has(c)) return { kind: 'myReports' };
   if (ASK.has(all) || ASK.has(c)) return { kind: 'ask' };
   const lang = languageOf(w.words);

@@ -138,6 +138,8 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
         return sendMenu(turn, [{ text: t('common:help') }], draft !== null);
       case 'restart':
         return draft ? report.restart(turn) : welcome(turn);
+      case 'resume':
+        return draft ? report.start(turn) : sendMenu(turn);
       case 'cancel':
         return report.cancel(turn);
       case 'language':

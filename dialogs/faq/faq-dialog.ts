@@ -83,7 +83,8 @@ export class FaqDialog implements TextUnderstanding {
         await this.sendEmergency(turn, r, r.lang === 'en' ? 'en' : turn.locale);
         return true;
       case 'report':
-        await ctx.reportDialog.startWithDescription(turn, text, r.category);
+        // The category is suggested again from the description when it is stored.
+        await ctx.reportDialog.startWithDescription(turn, text);
         return true;
       case 'status':
         await ctx.showMyReports(turn);

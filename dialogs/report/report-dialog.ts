@@ -115,7 +115,7 @@ export class ReportDialog {
    * Starts a report from free text ("tôi muốn phản ánh ổ gà trước số 5 Lê Lợi", or a description
    * the model recognised): only what follows an intent phrase becomes the description.
    */
-  async startWithDescription(turn: Turn, text: string, _category: string | null = null): Promise<void> {
+  async startWithDescription(turn: Turn, text: string): Promise<void> {
     const intent = reportIntent(text);
     const description = intent ? intent.rest : text.trim();
     const existing = (await this.d.reports.currentDraft(turn.resident.id)).draft;

@@ -28,6 +28,7 @@ describe('readCommand', () => {
   it.each([
     ['menu', 'menu'], ['Menu chính', 'menu'], ['mở menu', 'menu'], ['main menu', 'menu'],
     ['help', 'help'], ['trợ giúp', 'help'], ['hướng dẫn', 'help'], ['?', 'help'],
+    ['tiếp tục', 'resume'], ['continue', 'resume'],
     ['bắt đầu lại', 'restart'], ['làm lại từ đầu', 'restart'], ['start over', 'restart'],
     ['hủy', 'cancel'], ['huỷ', 'cancel'], ['huy', 'cancel'], ['thôi', 'cancel'], ['thôi khỏi', 'cancel'], ['không gửi nữa', 'cancel'],
     ['thôi, không gửi nữa đâu', 'cancel'], ['ko cần nữa', 'cancel'], ['dừng lại', 'cancel'], ['dừng', 'cancel'], ['hủy giúp mình nhé', 'cancel'],
