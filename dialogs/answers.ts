@@ -187,13 +187,15 @@ const ASK = new Set([
   'hoi thu tuc', 'hoi dap', 'dat cau hoi', 'toi muon hoi', 'muon hoi', 'cho hoi', 'hoi', 'ask', 'ask a question', 'i have a question', 'question',
   'cau hoi', 'hoi dap thu tuc', 'hoi ve thu tuc', 'thu tuc', 'thu tuc hanh chinh',
 ]);
-/** Words that may surround a language request: verbs of switching, courtesy, "the language". */
+/** Words that may surround a language request: verbs of switching, courtesy, "the language", negation. */
 const LANGUAGE_FRAME = new Set([
   'doi', 'chuyen', 'sang', 'qua', 'thanh', 'dung', 'noi', 'bang', 'viet', 'tra', 'loi', 'please', 'in', 'to', 'switch', 'change', 'use', 'speak',
   'talk', 'can', 'you', 'do', 'we', 'i', 'want', 'would', 'like', 'prefer', 'language', 'ngon', 'ngu', 'tieng', 'english', 'vietnamese', 'anh',
-  'en', 'vi', 'eng', 'muon', 'thich', 'hon', 'chat', 'reply', 'answer', 'me', 'let', 's', 'lets', 'version', 'ban', 'sorry', 'dont', 'understand',
-  'khong', 'hieu', 'biet', 'ko', 'english', 'please', 'only', 'only', 'd', 'lai', 'the', 'mode', 'duoc', 'khong', 'co', 'the', 'duoc', 'ok',
+  'en', 'vi', 'eng', 'muon', 'thich', 'hon', 'chat', 'reply', 'answer', 'me', 'let', 's', 'lets', 'version', 'ban', 'sorry', 'only', 'd', 'lai',
+  'the', 'mode', 'duoc', 'co', 'ok', 'khong', 'ko', 'k', 'hieu', 'biet', 'don', 't', 'not', 'cannot', 'understand', 'read', 'doc',
 ]);
+/** "I don't speak Vietnamese", "không hiểu tiếng Anh": the other language is wanted. */
+const NEGATION = / (khong|ko|k|don t|dont|do not|cannot|can t|not) /;
 
 /** True when a language word appears as a language ("tiếng Anh", "English"), not "anh" the pronoun. */
 function languageOf(ws: readonly string[]): Locale | 'toggle' | null {
@@ -201,8 +203,8 @@ function languageOf(ws: readonly string[]): Locale | 'toggle' | null {
   const en = / (english|eng|tieng anh|t anh|in en|en please|sang en) /.test(s) || (ws.length === 1 && ws[0] === 'en');
   const vi = / (tieng viet|vietnamese|tieng viet nam|in vi|sang vi) /.test(s) || (ws.length === 1 && ws[0] === 'vi');
   if (en && vi) return / (sang|to|into|qua|thanh) (tieng )?(anh|english|en)/.test(s) ? 'en' : / (sang|to|into|qua|thanh) (tieng )?(viet|vietnamese|vi)/.test(s) ? 'vi' : 'toggle';
-  if (en) return 'en';
-  if (vi) return 'vi';
+  if (en) return NEGATION.test(s) ? 'vi' : 'en';
+  if (vi) return NEGATION.test(s) ? 'en' : 'vi';
   if (/ (ngon ngu|language|languages|doi tieng|chuyen tieng) /.test(s)) return 'toggle';
   return null;
 }

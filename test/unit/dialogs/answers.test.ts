@@ -40,7 +40,7 @@ describe('readCommand', () => {
 
   it.each([
     ['English', 'en'], ['english please', 'en'], ['English please', 'en'], ['tiếng Anh', 'en'], ['đổi sang tiếng Anh', 'en'], ['can you speak English', 'en'],
-    ['in English please', 'en'], ['tiếng Việt', 'vi'], ['nói tiếng Việt đi', 'vi'], ['Vietnamese please', 'vi'], ['đổi ngôn ngữ', 'toggle'], ['change language', 'toggle'],
+    ['in English please', 'en'], ['tiếng Việt', 'vi'], ['nói tiếng Việt đi', 'vi'], ['Vietnamese please', 'vi'], ["I don't speak Vietnamese", 'en'], ['tôi không hiểu tiếng Việt', 'en'], ['đổi ngôn ngữ', 'toggle'], ['change language', 'toggle'],
   ])('"%s" switches the language to %s', (text, to) => expect(readCommand(text)).toEqual({ kind: 'language', to }));
 
   it.each([
