@@ -619,3 +619,19 @@ export function categoryHints(text: string, offered: readonly CategoryNames[]): 
   if (kw.score > 0 && !hits.some((h) => h.slug === kw.category) && offered.some((c) => c.slug === kw.category)) hits.push({ slug: kw.category, len: 1 });
   return hits.sort((a, b) => b.len - a.len).map((h) => h.slug);
 }
+
+/**
+ * Coordinates typed or pasted ("16.4665, 107.5905", a map link with "?q=16.46,107.59" or
+ * "@16.46,107.59,17z"); null when there are none or they are not valid.
+ */
+export function typedCoordinates(text: string): { lat: number; lng: number } | null {
+  const pair = /(-?\d{1,2}\.\d{2,})\s*[,;]?\s*(-?\d{1,3}\.\d{2,})/;
+  // Only the coordinates alone, or inside a map link: "cao 1.50, rộng 2.30" is a description.
+  const alone = text.trim().match(new RegExp(`^\\(?${pair.source}\\)?$`));
+  const link = /(maps\.google|google\.[a-z.]+\/maps|goo\.gl\/maps|maps\.app\.goo\.gl|openstreetmap\.org|geo:)/i.test(text) ? text.match(pair) : null;
+  const m = alone ?? link;
+  if (!m) return null;
+  const lat = Number(m[1]);
+  const lng = Number(m[2]);
+  return Math.abs(lat) <= 90 && Math.abs(lng) <= 180 ? { lat, lng } : null;
+}

@@ -14,7 +14,7 @@ import { DomainError } from '../../src/domain/shared/errors';
 import type { Locale } from '../../src/domain/shared/ids';
 import type { I18n, Translate } from '../../src/i18n';
 import type { NluResult } from '../../src/nlu';
-import { categoryHints, findCategory, looksLikeQuestion, readCommand, reportIntent, words, yesNo, type CategoryNames, type EditRequest } from '../answers';
+import { categoryHints, findCategory, looksLikeQuestion, readCommand, reportIntent, typedCoordinates, words, yesNo, type CategoryNames, type EditRequest } from '../answers';
 import { offer, reaskChoice } from '../choices';
 import { mainMenuChoices } from '../menu';
 import type { Choice, Outbound, Turn } from '../types';
@@ -197,6 +197,8 @@ export class ReportDialog {
       reading = null;
     }
     if (BARE_EDIT.test(words(text).words.join(' '))) return this.handlePayload(turn, 'REPORT_EDIT');
+    const point = typedCoordinates(text);
+    if (point) return this.locateTyped(turn, point);
     const step = stepOf(draft);
     // A question (not an address) is answered when the FAQ knows it, else it waits until after the report.
     const question = looksLikeQuestion(text) && !looksLikeAddress(text);
@@ -213,6 +215,9 @@ export class ReportDialog {
         if (yesNo(text) !== null) return this.reask(turn, step);
         if (question && reading && reading.intent !== 'report') return askLater();
         if (reading?.intent === 'smalltalk' && words(text).words.length <= 6) return this.reask(turn, step);
+        // Only a place ("số 12 Lê Lợi", "gần chợ Đông Ba") and no problem: take it as the location.
+        if (!draft.location && !draft.pendingLocation && looksLikeAddress(text) && words(text).words.length <= 8
+          && categoryHints(text, this.names).length === 0 && (!reading || reading.intent !== 'report' || reading.score < 0.5) && (await this.addressIfFound(turn, text))) return;
         const notes: Outbound[] = [];
         if (!(await this.tryDescribe(turn, text, notes))) return turn.send(notes);
         if (draft.category) {
@@ -261,12 +266,32 @@ export class ReportDialog {
    */
   async alsoAsAddress(turn: Turn, draft: Draft, text: string): Promise<void> {
     const step = stepOf(draft);
-    if (step !== 'location' && step !== 'confirm-location') return;
+    if (step === 'location' || step === 'confirm-location') await this.addressIfFound(turn, text);
+  }
+
+  /** Proposes `text` as the location when the geocoder finds it in the city; false (nothing said) otherwise. */
+  private async addressIfFound(turn: Turn, text: string): Promise<boolean> {
+    const city = this.d.city;
+    if (mentionsAnotherCity(text, [city.name.vi, city.name.en, city.shortName.vi, city.shortName.en])) return false;
     try {
       const updated = await this.d.reports.proposeAddress(turn.resident.id, text);
       await this.askConfirmLocation(turn, updated, [], 'report:location.confirm');
+      return true;
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
+      return false;
+    }
+  }
+
+  /** Coordinates typed or pasted from a map app: the location, as a pin would set it. */
+  private async locateTyped(turn: Turn, point: { lat: number; lng: number }): Promise<void> {
+    const t = this.t(turn);
+    try {
+      const updated = await this.d.reports.locate(turn.resident.id, { ...point, source: 'platform' });
+      return this.askNext(turn, [{ text: t('report:location.saved', { address: this.placeLabel(updated, turn.locale) }) }]);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'report.outside-city') throw err;
+      return this.askLocation(turn, [{ text: t('report:location.outside', { city: this.d.city.name[turn.locale] }) }]);
     }
   }
 

@@ -275,6 +275,25 @@ describe.each(channels)('a resident who types on %s', (name, open) => {
     expect(reply[1]!.payloads).toEqual(['LOCATION_CONFIRM', 'LOCATION_RETRY']);
   });
 
+  it('a place typed when the description is asked is taken as the location; coordinates from a map app set it', async () => {
+    const chat = open();
+    await chat.say('phản ánh');
+    const place = one(await chat.say('số 12 Lê Lợi'));
+    expect(place.payloads).toEqual(['LOCATION_CONFIRM', 'LOCATION_RETRY']);
+    expect((await chat.draft())!.description).toBeUndefined();
+    const saved = one(await chat.say('đúng'));
+    expect(saved.text).toMatch(/Đã ghi nhận vị trí: Lê Lợi/);
+    expect(saved.text).toMatch(/mô tả/);
+    await chat.say('Ổ gà lớn giữa đường, xe máy dễ té');
+    await chat.photos(1);
+    await chat.say('ok');
+    await chat.say('đổi vị trí');
+    const moved = one(await chat.say('https://maps.google.com/?q=16.4727,107.5883'));
+    expect(moved.text).toMatch(/Đã ghi nhận vị trí: .*Chợ Đông Ba/);
+    expect(moved.payloads).toEqual(['REPORT_CONFIRM', 'REPORT_EDIT', 'REPORT_CANCEL']);
+    expect((await chat.draft())!.description).toBe('Ổ gà lớn giữa đường, xe máy dễ té');
+  });
+
   it('talks to a person when asked, and "menu" brings the bot back', async () => {
     const chat = open();
     await chat.say('xin chào');

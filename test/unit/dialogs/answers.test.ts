@@ -3,7 +3,7 @@
  * model. Cases come from the issue and from how people write in Vietnamese chats (no diacritics,
  * teencode, courtesy particles, letters repeated for emphasis).
  */
-import { categoryHints, findCategory, looksLikeQuestion, matchChoice, numberAnswer, readCommand, readEdit, reportIntent, yesNo, type CategoryNames } from '../../../dialogs/answers';
+import { categoryHints, findCategory, looksLikeQuestion, matchChoice, numberAnswer, readCommand, readEdit, reportIntent, typedCoordinates, yesNo, type CategoryNames } from '../../../dialogs/answers';
 import { loadContent } from '../../../src/storage/content-loader';
 
 const content = loadContent({ city: 'hue' });
@@ -126,6 +126,15 @@ describe('numbers, titles and categories', () => {
   it('finds the categories a description mentions, the most specific first', () => {
     expect(categoryHints('Đèn giao thông ở ngã tư hỏng, rác vứt đầy', CATEGORIES).slice(0, 2)).toEqual(['traffic-safety', 'waste']);
   });
+
+  it.each([
+    ['16.4665, 107.5905', { lat: 16.4665, lng: 107.5905 }],
+    ['(16.4665,107.5905)', { lat: 16.4665, lng: 107.5905 }],
+    ['https://maps.google.com/?q=16.47,107.59', { lat: 16.47, lng: 107.59 }],
+    ['https://www.google.com/maps/@16.4727,107.5883,17z', { lat: 16.4727, lng: 107.5883 }],
+    ['hố sâu 1.50, rộng 2.30 mét', null],
+    ['12 Lê Lợi', null],
+  ])('"%s" gives the coordinates %p', (text, point) => expect(typedCoordinates(text)).toEqual(point));
 
   it.each([['làm căn cước ở đâu?', true], ['làm lại căn cước mất bao lâu', true], ['how do I get a permit', true], ['Ổ gà lớn giữa đường', false]])('"%s" looks like a question: %s', (text, q) =>
     expect(looksLikeQuestion(text)).toBe(q),
