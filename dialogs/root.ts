@@ -141,6 +141,8 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
       case 'resume':
         return draft ? report.start(turn) : sendMenu(turn);
       case 'cancel':
+        // "thôi" to a question outside a report (share a phone number?) is its "no".
+        if (!draft && turn.state.menu?.no) return handlePayload(turn, turn.state.menu.no, draft);
         return report.cancel(turn);
       case 'language':
         return switchLanguage(turn, cmd.to, draft);
