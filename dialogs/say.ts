@@ -24,6 +24,11 @@ export function compact(messages: readonly Outbound[]): Outbound[] {
     if (isPlain(m) && key !== '' && seen.has(key)) continue;
     if (key !== '') seen.add(key);
     const prev = out[out.length - 1];
+    if (prev && isPlain(prev) && prev.text.trim() === key) {
+      // The note says what the question says: keep the question only.
+      out[out.length - 1] = m;
+      continue;
+    }
     if (prev && isPlain(prev) && !m.images?.length) {
       const limit = m.link || m.calls?.length ? JOIN_LIMIT_BUTTONS : JOIN_LIMIT;
       const text = prev.text.trim() === '' ? m.text : m.text.trim() === '' ? prev.text : `${prev.text}\n${m.text}`;

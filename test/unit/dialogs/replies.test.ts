@@ -23,6 +23,7 @@ describe('compact', () => {
   it('drops a text repeated in the same turn and never joins into a message with images', () => {
     expect(compact([{ text: 'A' }, { text: 'A' }, { text: 'B', choices: choices(2) }])).toEqual([{ text: 'A\nB', choices: choices(2) }]);
     expect(compact([{ text: 'Note' }, { text: 'Result', images: ['http://i'] }])).toHaveLength(2);
+    expect(compact([{ text: 'Q?' }, { text: 'Q?', choices: choices(2) }])).toEqual([{ text: 'Q?', choices: choices(2) }]);
   });
 
   it('keeps a message apart when joining would make it too long for one bubble', () => {
