@@ -1,6 +1,7 @@
 /**
- * The main menu, built once: the greeting, "menu", the smalltalk answers and Messenger's persistent
- * menu all offer these entries.
+ * The main menu, built once: the greeting, "menu" (typed or tapped), the smalltalk answers and
+ * Messenger's persistent menu all offer these entries. While a report is being written, the first
+ * entry resumes it and a second one cancels it.
  */
 import type { Translate } from '../src/i18n';
 import type { Choice } from './types';
@@ -12,6 +13,12 @@ export const MAIN_MENU = [
   { key: 'common:menu.language', payload: 'LANGUAGE' },
 ] as const;
 
-export function mainMenuChoices(t: Translate): Choice[] {
-  return MAIN_MENU.map((m) => ({ title: t(m.key), payload: m.payload }));
+export function mainMenuChoices(t: Translate, opts: { draftOpen?: boolean } = {}): Choice[] {
+  const choices = MAIN_MENU.map((m) => ({ title: t(m.key), payload: m.payload }));
+  if (!opts.draftOpen) return choices;
+  return [
+    { title: t('common:menu.resume'), payload: 'REPORT_START' },
+    { title: t('common:menu.cancelReport'), payload: 'REPORT_CANCEL' },
+    ...choices.slice(1),
+  ];
 }

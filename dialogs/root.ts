@@ -1,8 +1,22 @@
 /**
  * The root dialog: routes each turn to the menu, the report flow, report status or (free text) the
  * language-understanding layer. Channel-independent; built by {@link createRootDialog}.
+ *
+ * Free text is read in this order, so that a resident who types instead of tapping is understood
+ * at every step:
+ *   1. a number at a numbered list (Zalo) or a tapped button's payload;
+ *   2. an emergency (the language model says so): 113/114/115 at once, at any step;
+ *   3. a report code ("PA-7K3M9Q");
+ *   4. a global command: menu, help, start over, cancel, language, a person, my reports;
+ *   5. inside a report, an edit ("sửa mô tả", "đổi địa chỉ thành …", "thêm ảnh");
+ *   6. an answer to the choices just offered (yes/no, number, title, paraphrase, category words);
+ *   7. inside a report, the report dialog's reading of it at the current step;
+ *   8. outside, "tôi muốn phản ánh …", then the FAQ / small talk / "I don't know" of the model.
+ * Everything a turn sends goes out compacted (see ./say.ts): one message where one will do.
  */
 import type { CityProfile } from '../src/domain/city-profile';
+import { fold } from '../src/domain/shared/text';
+import type { Draft } from '../src/domain/reports/draft';
 import type { Report } from '../src/domain/reports/report';
 import { findReportCode } from '../src/domain/reports/report-code';
 import type { FileReport } from '../src/app/file-report';
@@ -10,15 +24,19 @@ import { STATUS_LABEL_KEYS } from '../src/app/notify-resident';
 import type { ReportQueries } from '../src/app/report-queries';
 import type { Locale } from '../src/domain/shared/ids';
 import type { I18n, Translate } from '../src/i18n';
-import { PAGE_PREFIX, choiceByNumber, offer, showPage } from './choices';
-import { ReportDialog, REPORT_PAYLOADS, type ReportDialogDeps } from './report/report-dialog';
+import type { NluResult } from '../src/nlu';
+import { readCommand, readEdit, reportIntent, words, yesNo, type Command } from './answers';
+import { PAGE_PREFIX, choiceByNumber, offer, reaskChoice, showPage, typedAnswer, visibleChoices } from './choices';
+import { ReportDialog, REPORT_PAYLOADS, type ReportDialogDeps, type ReportUnderstanding } from './report/report-dialog';
 import { mainMenuChoices } from './menu';
-import { isCancel, isMyReports, isReportStart, languageCommand } from './text';
+import { bufferTurn } from './say';
 import type { Outbound, Turn } from './types';
 
-/** What free text is about (see src/domain/nlu); optional so the report flow works without it. */
-export interface TextUnderstanding {
-  handle(turn: Turn, text: string, ctx: { reportDialog: ReportDialog; showMyReports: (turn: Turn) => Promise<void> }): Promise<boolean>;
+/** What free text is about (see src/nlu); optional so the report flow works without it. */
+export interface TextUnderstanding extends ReportUnderstanding {
+  handle(turn: Turn, text: string, ctx: { reportDialog: ReportDialog; showMyReports: (turn: Turn) => Promise<void>; reading?: NluResult | null }): Promise<boolean>;
+  /** Sends 113/114/115 at once when `reading` is an emergency; true when it was one. */
+  emergency?(turn: Turn, reading: NluResult): Promise<boolean>;
 }
 
 export interface RootDialogDeps extends ReportDialogDeps {
@@ -33,10 +51,28 @@ export interface RootDialogDeps extends ReportDialogDeps {
 
 export type RootDialog = (turn: Turn) => Promise<void>;
 
+/** Greetings ("xin chào", "hi") from a resident the bot has not welcomed yet get the welcome alone. */
+const GREETING = /^(xin chao|chao|hello|hi|hey|alo|a lo|good (morning|afternoon|evening)|chao ban|chao ad|hi there)\b/;
+
+/** Four words or more, no Vietnamese letters: a sentence written in English, not "ok" or "menu". */
+function clearlyEnglish(text: string): boolean {
+  const w = words(text);
+  return !w.accented && w.words.length >= 4;
+}
+
+/** Inputs a resident sends on purpose: the first of them gets the welcome (a follow gets it anyway). */
+const FIRST_CONTACT_INPUTS: ReadonlySet<string> = new Set(['text', 'images', 'location', 'sticker', 'file', 'link', 'other']);
+
 export function createRootDialog(deps: RootDialogDeps): RootDialog {
   const report = new ReportDialog(deps);
+  /** Turns answered with the emergency numbers: nothing goes in front of those. */
+  const emergencies = new WeakSet<Turn>();
+  const tr = (locale: Locale): Translate => deps.i18n.forLocale(locale);
 
-  const sendMenu = (turn: Turn, t: Translate, before: Outbound[] = []) => offer(turn, t, t('common:menu.prompt'), mainMenuChoices(t), {}, before);
+  const sendMenu = async (turn: Turn, before: Outbound[] = [], draftOpen = false): Promise<void> => {
+    const t = tr(turn.locale);
+    await offer(turn, t, t(draftOpen ? 'common:menu.promptDraft' : 'common:menu.prompt'), mainMenuChoices(t, { draftOpen }), { before });
+  };
 
   const dateLabel = (d: Date, locale: Locale) =>
     d.toLocaleDateString(locale === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: deps.city.timezone, day: '2-digit', month: '2-digit', year: 'numeric' });
@@ -50,7 +86,7 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     });
 
   const showMyReports = async (turn: Turn): Promise<void> => {
-    const t = deps.i18n.forLocale(turn.locale);
+    const t = tr(turn.locale);
     const list = await deps.queries.myReports(turn.resident.id, 5);
     if (list.length === 0) return turn.send([{ text: t('report:my.none') }]);
     const lines = list.map((r) =>
@@ -60,95 +96,175 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
   };
 
   const showCode = async (turn: Turn, code: string): Promise<void> => {
-    const t = deps.i18n.forLocale(turn.locale);
+    const t = tr(turn.locale);
     const r = await deps.queries.findByCode(code);
     await turn.send([{ text: r ? statusLine(t, r, turn.locale) : t('report:code.notFound', { code }) }]);
   };
 
-  const switchLanguage = async (turn: Turn, locale: Locale): Promise<void> => {
+  /** After a side question (my reports, a code) inside a report, the pending question again. */
+  const resumeIfOpen = async (turn: Turn, draft: Draft | null): Promise<void> => {
+    if (draft) await report.askNext(turn, []);
+  };
+
+  const switchLanguage = async (turn: Turn, to: Locale | 'toggle', draft: Draft | null): Promise<void> => {
+    const locale: Locale = to === 'toggle' ? (turn.locale === 'vi' ? 'en' : 'vi') : to;
     await turn.setLocale(locale);
-    const t = deps.i18n.forLocale(locale);
-    await sendMenu(turn, t, [{ text: t('common:language.switched') }]);
+    turn.setState({ languageChosen: true });
+    const note: Outbound = { text: tr(locale)('common:language.switched') };
+    if (draft) return report.askNext(turn, [note]);
+    return sendMenu(turn, [note]);
   };
 
-  const welcome = async (turn: Turn): Promise<void> => {
-    const t = deps.i18n.forLocale(turn.locale);
+  const welcome = async (turn: Turn, draftOpen = false): Promise<void> => {
+    const t = tr(turn.locale);
     turn.setState({ welcomed: true });
-    await sendMenu(turn, t, [{ text: t('common:welcome', { city: deps.city.name[turn.locale] }) }]);
+    const text = `${t('common:welcome', { city: deps.city.name[turn.locale] })}\n${t(draftOpen ? 'common:menu.promptDraft' : 'common:menu.prompt')}`;
+    await offer(turn, t, text, mainMenuChoices(t, { draftOpen }));
   };
 
-  const handlePayload = async (turn: Turn, payload: string): Promise<void> => {
-    const t = deps.i18n.forLocale(turn.locale);
-    if (payload === 'GET_STARTED' || payload === 'MENU') return welcome(turn);
+  const human = async (turn: Turn): Promise<void> => {
+    if (deps.extraPayloads && (await deps.extraPayloads(turn, 'HUMAN'))) return;
+    const t = tr(turn.locale);
+    turn.setState({ menu: null });
+    await turn.send([{ text: t('common:human.hotline', { hotline: deps.city.hotline }), calls: [{ title: `📞 ${deps.city.hotline}`, phone: deps.city.hotline }] }]);
+  };
+
+  const runCommand = async (turn: Turn, cmd: Command, draft: Draft | null): Promise<void> => {
+    const t = tr(turn.locale);
+    switch (cmd.kind) {
+      case 'menu':
+        return sendMenu(turn, [], draft !== null);
+      case 'help':
+        return sendMenu(turn, [{ text: t('common:help') }], draft !== null);
+      case 'restart':
+        return draft ? report.restart(turn) : welcome(turn);
+      case 'resume':
+        return draft ? report.start(turn) : sendMenu(turn);
+      case 'cancel':
+        // "thôi" to a question outside a report (share a phone number?) is its "no".
+        if (!draft && turn.state.menu?.no) return handlePayload(turn, turn.state.menu.no, draft);
+        return report.cancel(turn);
+      case 'language':
+        return switchLanguage(turn, cmd.to, draft);
+      case 'human':
+        return human(turn);
+      case 'myReports':
+        await showMyReports(turn);
+        return resumeIfOpen(turn, draft);
+      case 'ask':
+        turn.setState({ menu: null });
+        return turn.send([{ text: t(draft ? 'common:ask.promptDraft' : 'common:ask.prompt') }]);
+    }
+  };
+
+  const handlePayload = async (turn: Turn, payload: string, draft: Draft | null): Promise<void> => {
+    const t = tr(turn.locale);
+    if (payload === 'GET_STARTED') return welcome(turn, draft !== null);
+    if (payload === 'MENU') return sendMenu(turn, [], draft !== null);
     if (payload.startsWith(PAGE_PREFIX)) {
       const page = Number(payload.slice(PAGE_PREFIX.length));
       if (Number.isInteger(page) && page >= 0 && (await showPage(turn, t, page))) return;
-      return sendMenu(turn, t);
+      return sendMenu(turn, [], draft !== null);
     }
-    if (payload === 'LANGUAGE') return switchLanguage(turn, turn.locale === 'vi' ? 'en' : 'vi');
-    if (payload === 'LANG:vi' || payload === 'LANG:en') return switchLanguage(turn, payload.slice(5) as Locale);
-    if (payload === 'MY_REPORTS') return showMyReports(turn);
-    if (payload === 'ASK_QUESTION') {
-      turn.setState({ menu: null });
-      return turn.send([{ text: t('common:ask.prompt') }]);
+    if (payload === 'LANGUAGE') return switchLanguage(turn, 'toggle', draft);
+    if (payload === 'LANG:vi' || payload === 'LANG:en') return switchLanguage(turn, payload.slice(5) as Locale, draft);
+    if (payload === 'MY_REPORTS') {
+      await showMyReports(turn);
+      return resumeIfOpen(turn, draft);
     }
+    if (payload === 'ASK_QUESTION') return runCommand(turn, { kind: 'ask' }, draft);
     if (payload === 'PHONE_CONSENT') return report.requestPhone(turn);
     if (payload === 'PHONE_DECLINE') {
       turn.setState({ menu: null });
       return turn.send([{ text: t('report:phone.declined') }]);
     }
     if (REPORT_PAYLOADS.test(payload)) return report.handlePayload(turn, payload);
+    if (payload === 'HUMAN') return human(turn);
     if (deps.extraPayloads && (await deps.extraPayloads(turn, payload))) return;
-    return sendMenu(turn, t);
+    return sendMenu(turn, [], draft !== null);
   };
 
-  return async function root(turn: Turn): Promise<void> {
+  const onText = async (turn: Turn, draft: Draft | null, input: { text: string; payload: string | null }): Promise<void> => {
+    let t = tr(turn.locale);
+    let payload = input.payload;
+    if (!payload) {
+      const picked = choiceByNumber(turn, t, input.text);
+      if (picked === 'invalid') return turn.send([{ text: t('common:invalidChoice', { n: input.text.trim() }), choices: visibleChoices(turn, t) }]);
+      if (picked) payload = picked.payload;
+    }
+    if (payload) return handlePayload(turn, payload, draft);
+
+    const text = input.text.trim();
+    if (text === '') return;
+    const reading = deps.understanding?.read?.(text) ?? null;
+    if (reading?.intent === 'emergency' && deps.understanding?.emergency && (await deps.understanding.emergency(turn, reading))) {
+      emergencies.add(turn);
+      // The emergency numbers come first, always; a place typed at the location question still counts.
+      if (draft) await report.alsoAsAddress(turn, draft, text);
+      return;
+    }
+
+    const code = findReportCode(text);
+    if (code && text.length <= code.length + 30) {
+      await showCode(turn, code);
+      return resumeIfOpen(turn, draft);
+    }
+    const cmd = readCommand(text);
+    if (cmd) return runCommand(turn, cmd, draft);
+    // A resident who has not chosen a language and writes a clear English sentence gets English.
+    if (reading && !turn.state.languageChosen && turn.locale === 'vi' && reading.lang === 'en' && clearlyEnglish(text)) {
+      await turn.setLocale('en');
+      turn.setState({ languageChosen: true });
+      t = tr('en');
+      await turn.send([{ text: t('common:language.auto') }]);
+    }
+    if (draft) {
+      const edit = readEdit(text);
+      if (edit) return report.edit(turn, draft, edit);
+    }
+    const answer = typedAnswer(turn, t, text, report.categoryNames());
+    if (answer) return handlePayload(turn, answer.payload, draft);
+    if (draft) return report.handleText(turn, draft, text, reading);
+
+    const intent = reportIntent(text);
+    if (intent) return intent.rest ? report.startWithDescription(turn, intent.rest) : report.start(turn);
+    const bare = yesNo(text) !== null;
+    // A first greeting (or a bare "ok") gets the welcome and the menu alone; anything else gets its
+    // answer, with the welcome put in front of it (see `root`).
+    if (!turn.state.welcomed && (!reading || bare || (reading.intent === 'smalltalk' && GREETING.test(fold(text))))) return welcome(turn);
+    // "ok", "không" with no question pending (after a report was sent, say): what else?
+    if (bare) return offer(turn, t, t('common:menu.promptAfter'), mainMenuChoices(t));
+    if (deps.understanding && (await deps.understanding.handle(turn, text, { reportDialog: report, showMyReports, reading }))) return;
+    if (turn.state.menu) {
+      await reaskChoice(turn, t, deps.city.hotline);
+      return;
+    }
+    return sendMenu(turn, [{ text: t('common:fallback', { hotline: deps.city.hotline }) }]);
+  };
+
+  const route = async (turn: Turn): Promise<void> => {
     const input = turn.input;
     if (input.kind === 'receipt' || input.kind === 'unfollow') return;
-    const t = deps.i18n.forLocale(turn.locale);
+    const t = tr(turn.locale);
+    if (input.kind !== 'images' && turn.state.photoPrompt !== null) turn.setState({ photoPrompt: null });
     if (input.kind === 'follow') return welcome(turn);
     if (input.kind === 'contact') return report.saveContact(turn, input.phone, input.name);
 
     if (turn.state.handedOver) {
       // A person is handling this conversation; the bot stays quiet until the resident asks for it.
-      const back = input.kind === 'text' && (input.payload === 'MENU' || input.payload === 'GET_STARTED' || /^(menu|bot|tro ly|trợ lý)$/i.test(input.text.trim()));
+      const cmd = input.kind === 'text' && !input.payload ? readCommand(input.text) : null;
+      const back = input.kind === 'text' && (input.payload === 'MENU' || input.payload === 'GET_STARTED' || cmd?.kind === 'menu' || cmd?.kind === 'help' || cmd?.kind === 'restart' || /^(bot|tro ly|trợ lý)$/i.test(input.text.trim()));
       if (!back) return;
       turn.setState({ handedOver: false });
-      return sendMenu(turn, t, [{ text: t('faq:backToBot') }]);
+      const open = (await deps.reports.currentDraft(turn.resident.id)).draft !== null;
+      return sendMenu(turn, [{ text: t('faq:backToBot') }], open);
     }
 
-    const notes: Outbound[] = [];
     const current = await deps.reports.currentDraft(turn.resident.id);
-    if (current.expired) notes.push({ text: t('report:expired', { hours: deps.draftIdleHours }) });
-    if (notes.length > 0) await turn.send(notes);
+    if (current.expired) await turn.send([{ text: t('report:expired', { hours: deps.draftIdleHours }) }]);
     const draft = current.draft;
 
-    if (input.kind === 'text') {
-      let payload = input.payload;
-      if (!payload) {
-        const picked = choiceByNumber(turn, t, input.text);
-        if (picked === 'invalid') return turn.send([{ text: t('common:invalidChoice', { n: input.text.trim() }) }]);
-        if (picked) payload = picked.payload;
-      }
-      if (payload) return handlePayload(turn, payload);
-
-      const text = input.text;
-      const code = findReportCode(text);
-      if (code && text.trim().length <= code.length + 30) return showCode(turn, code);
-      if (isMyReports(text)) return showMyReports(turn);
-      const lang = languageCommand(text);
-      if (lang) return switchLanguage(turn, lang);
-      if (draft) return report.handle(turn, draft);
-      if (isCancel(text)) return report.cancel(turn);
-      if (isReportStart(text)) return report.start(turn);
-      if (!turn.state.welcomed) {
-        turn.setState({ welcomed: true });
-        await turn.send([{ text: t('common:welcome', { city: deps.city.name[turn.locale] }) }]);
-      }
-      if (deps.understanding && (await deps.understanding.handle(turn, text, { reportDialog: report, showMyReports }))) return;
-      return sendMenu(turn, t, [{ text: t('common:fallback', { hotline: deps.city.hotline }) }]);
-    }
-
+    if (input.kind === 'text') return onText(turn, draft, input);
     if (draft) return report.handle(turn, draft);
     if (input.kind === 'images' || input.kind === 'location') {
       // A photo or a location out of the blue starts a report with it.
@@ -157,7 +273,22 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
       await turn.send([{ text: t('report:start') }]);
       return report.handle(turn, started);
     }
-    if (input.kind === 'sticker') return sendMenu(turn, t, [{ text: t('common:sticker') }]);
-    return sendMenu(turn, t, [{ text: t('common:unsupportedMessage') }]);
+    if (input.kind === 'sticker') return sendMenu(turn, [{ text: t('common:sticker') }]);
+    return sendMenu(turn, [{ text: t('common:unsupportedMessage') }]);
+  };
+
+  return async function root(outer: Turn): Promise<void> {
+    const { turn, flush, prepend, pending } = bufferTurn(outer);
+    const firstContact = !outer.state.welcomed && FIRST_CONTACT_INPUTS.has(outer.input.kind);
+    try {
+      await route(turn);
+      // The assistant introduces itself once, in front of its first answer (never before an emergency answer).
+      if (firstContact && !turn.state.welcomed && pending() > 0 && !emergencies.has(turn)) {
+        turn.setState({ welcomed: true });
+        prepend([{ text: tr(turn.locale)('common:welcome', { city: deps.city.name[turn.locale] }) }]);
+      }
+    } finally {
+      await flush();
+    }
   };
 }

@@ -321,6 +321,7 @@ export function createApplication(o: ApplicationOptions): Application {
     webviewTokenUses: new PgWebviewTokenUses(db),
     trustProxy: config.trustProxy,
     mapTileUrl: config.mapTileUrl,
+    geocode: (q) => geocoder.search(q),
     syntheticLocation,
     webhooks: {
       messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken }) : null),

@@ -19,6 +19,9 @@ import type { ReportDialog } from '../report/report-dialog';
 import type { TextUnderstanding } from '../root';
 import type { Choice, Turn } from '../types';
 
+/** Below this confidence an FAQ answer given inside a report is not worth interrupting it. */
+const BRIEF_ANSWER_SCORE = 0.5;
+
 export interface FaqDialogDeps {
   readonly nlu: Nlu;
   readonly kb: KnowledgeBase;
@@ -50,15 +53,38 @@ type EmergencyNumber = keyof typeof SERVICE_KEYS;
 export class FaqDialog implements TextUnderstanding {
   constructor(private readonly d: FaqDialogDeps) {}
 
-  async handle(turn: Turn, text: string, ctx: { reportDialog: ReportDialog; showMyReports: (turn: Turn) => Promise<void> }): Promise<boolean> {
-    const r = this.d.nlu.classify(text);
-    const locale: Locale = r.lang === 'en' ? 'en' : turn.locale;
+  /** The model's reading of free text. */
+  read(text: string): NluResult {
+    return this.d.nlu.classify(text);
+  }
+
+  /** 113/114/115 at once, in the language the resident wrote in; true when `r` is an emergency. */
+  async emergency(turn: Turn, r: NluResult): Promise<boolean> {
+    if (r.intent !== 'emergency') return false;
+    await this.sendEmergency(turn, r, r.lang === 'en' ? 'en' : turn.locale);
+    return true;
+  }
+
+  /** A clear FAQ question inside another flow: the short answer in one message, no buttons. */
+  async answerBriefly(turn: Turn, r: NluResult): Promise<boolean> {
+    if (r.intent !== 'faq' || !r.topic || r.score < BRIEF_ANSWER_SCORE) return false;
+    const topic = this.d.kb.bySlug.get(r.topic);
+    if (!topic) return false;
+    const locale = this.replyLocale(turn, r);
+    await turn.send([{ text: `${topic.title[locale]}\n${renderTopicText(topic.short[locale], this.d.city, locale)}` }]);
+    return true;
+  }
+
+  async handle(turn: Turn, text: string, ctx: { reportDialog: ReportDialog; showMyReports: (turn: Turn) => Promise<void>; reading?: NluResult | null }): Promise<boolean> {
+    const r = ctx.reading ?? this.d.nlu.classify(text);
+    const locale = this.replyLocale(turn, r);
     switch (r.intent) {
       case 'emergency':
-        await this.emergency(turn, r, locale);
+        await this.sendEmergency(turn, r, r.lang === 'en' ? 'en' : turn.locale);
         return true;
       case 'report':
-        await ctx.reportDialog.startWithDescription(turn, text, r.category);
+        // The category is suggested again from the description when it is stored.
+        await ctx.reportDialog.startWithDescription(turn, text);
         return true;
       case 'status':
         await ctx.showMyReports(turn);
@@ -105,7 +131,16 @@ export class FaqDialog implements TextUnderstanding {
     return false;
   }
 
-  private async emergency(turn: Turn, r: NluResult, locale: Locale): Promise<void> {
+  /**
+   * Replies follow the language the resident chose; until they choose one, a question written in
+   * English is answered in English.
+   */
+  private replyLocale(turn: Turn, r: NluResult): Locale {
+    if (turn.state.languageChosen) return turn.locale;
+    return r.lang === 'en' ? 'en' : turn.locale;
+  }
+
+  private async sendEmergency(turn: Turn, r: NluResult, locale: Locale): Promise<void> {
     const t = this.t(locale);
     const first = ((r.emergencyKind && EMERGENCY_NUMBER[r.emergencyKind as keyof typeof EMERGENCY_NUMBER]) || '113') as EmergencyNumber;
     const numbers = [first, ...(['113', '114', '115'] as const).filter((n) => n !== first)];
@@ -166,7 +201,7 @@ export class FaqDialog implements TextUnderstanding {
     await offer(turn, t, t('faq:unknown', { hotline: this.d.hotline }), [
       { title: t('faq:human'), payload: 'HUMAN' },
       { title: t('common:menu.report'), payload: 'REPORT_START' },
-    ], { calls: [{ title: `📞 ${this.d.hotline}`, phone: this.d.hotline }] });
+    ], { extra: { calls: [{ title: `📞 ${this.d.hotline}`, phone: this.d.hotline }] } });
   }
 
   private t(locale: Locale): Translate {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import sharp from 'sharp';
 import type { CityProfile } from '../domain/city-profile';
+import { pointInPolygon } from '../domain/geo/polygon';
 import type { ReportQueries } from '../app/report-queries';
 import type { InboxWorker } from '../inbox/inbox-worker';
 import type { Logger } from '../logger';
@@ -35,6 +36,11 @@ export interface AppDeps {
   readonly mapTileUrl: string;
   /** Requests per minute and client on the public status API and the map web view's post (default 60 / 20). */
   readonly rateLimits?: { readonly statusPerMinute?: number; readonly webviewPerMinute?: number };
+  /**
+   * Address search of the map picker (the app's geocoder, e.g. `geocoder.search`). Without it the
+   * page hides its search box.
+   */
+  readonly geocode?: (query: string) => Promise<{ lat: number; lng: number; address: string } | null>;
   /** Builds the platform-shaped event for a location posted from the web view. */
   readonly syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>>;
   /** Webhook routers by channel path segment (`messenger`, `zalo`); a disabled channel's answers 404. */
@@ -111,7 +117,19 @@ export function createApp(d: AppDeps): express.Express {
       polygon: d.city.serviceArea.polygon,
       tileUrl: d.mapTileUrl,
       attribution: '© OpenStreetMap contributors',
+      search: d.geocode !== undefined,
     });
+  });
+  // Address search for the picker: only with the resident's signed link (it spends our geocoder quota).
+  app.get('/webview/location/search', limiter(d.rateLimits?.webviewPerMinute ?? 20), async (req, res) => {
+    const token = typeof req.query.t === 'string' ? req.query.t : '';
+    if (!d.webviewTokens.verify(token)) return res.status(403).json({ error: 'this link has expired; ask the bot for a new one' });
+    if (!d.geocode) return res.status(404).json({ error: 'address search is not available' });
+    const q = typeof req.query.q === 'string' ? req.query.q.normalize('NFC').trim() : '';
+    if (q.length < 2 || q.length > 200) return res.status(400).json({ error: 'q must be 2 to 200 characters' });
+    const hit = await d.geocode(q);
+    if (!hit) return res.json({ found: false });
+    return res.json({ found: true, lat: hit.lat, lng: hit.lng, address: hit.address, inside: pointInPolygon(hit, d.city.serviceArea.polygon) });
   });
   app.post('/webview/location', limiter(d.rateLimits?.webviewPerMinute ?? 20), express.json({ limit: '4kb' }), async (req, res) => {
     const b = (req.body ?? {}) as { t?: unknown; lat?: unknown; lng?: unknown };

@@ -54,9 +54,17 @@ export interface QuickReply {
   readonly payload: string;
 }
 
-/** Renders dialog output within the Messenger limits: images, then text with quick replies or buttons. */
+/**
+ * Renders dialog output within the Messenger limits: images, then text with quick replies or
+ * buttons. More choices than quick replies (dialogs page long lists, so this is rare) are written
+ * out as numbered lines the resident answers with a digit.
+ */
 export async function renderForMessenger(sink: MessengerSink, messages: readonly Outbound[]): Promise<void> {
-  for (const m of messages) {
+  for (const raw of messages) {
+    const tooMany = (raw.choices?.length ?? 0) > MESSENGER_LIMITS.quickReplies;
+    const m: Outbound = tooMany
+      ? { ...raw, text: [raw.text, '', ...raw.choices!.map((c, i) => `${i + 1}. ${c.title}`)].join('\n'), choices: [] }
+      : raw;
     for (const url of m.images ?? []) await sink.image(url);
     const quickReplies: QuickReply[] = (m.choices ?? []).slice(0, MESSENGER_LIMITS.quickReplies).map((c) => ({
       contentType: 'text' as const,

@@ -1,8 +1,8 @@
 /**
  * Zalo ⇄ dialogs: reads a Zalo event into an {@link Inbound}, and renders {@link Outbound} messages:
  * choices become list-template buttons of type `oa.query.hide` whose payload is `#<TOKEN>` (Zalo
- * delivers a tap as a `user_send_text` with that text). If Zalo refuses the template at run time,
- * choices fall back to numbered text the resident answers with a digit.
+ * delivers a tap as a `user_send_text` with that text). One message per prompt, never the same text
+ * twice: see {@link renderForZalo}.
  */
 import type { Inbound, Outbound } from '../../../dialogs/types';
 import type { ZaloButton, ZaloOaClient } from '../../clients/zalo-oa';
@@ -67,6 +67,48 @@ export class ZaloTemplateSupport {
 
 const TEMPLATE_REFUSAL_CODES = new Set(['-201', '-233', '-240']);
 
+/**
+ * Characters of a list element's subtitle we allow ourselves. Zalo documents no limit that we could
+ * verify (see the README, "Confirm on the first day"); a longer prompt goes out as numbered text.
+ */
+export const ZALO_SUBTITLE_MAX = 400;
+
+/**
+ * The header of a list card for `text`: the whole text as the title when it fits in one line of
+ * the title limit, else the first line (or first sentences) as the title and the rest as the
+ * subtitle. Null when the text does not fit a card (then it is sent as numbered text).
+ */
+export function zaloCardHeader(text: string): { title: string; subtitle?: string } | null {
+  const norm = text.normalize('NFC').trim();
+  if (norm === '') return null;
+  const max = ZALO_LIMITS.elementTitle;
+  if (norm.length <= max && !norm.includes('\n')) return { title: norm };
+  const nl = norm.indexOf('\n');
+  const firstLine = nl < 0 ? norm : norm.slice(0, nl);
+  let title: string | null = null;
+  if (firstLine.trim().length <= max) title = firstLine.trim();
+  else {
+    // The longest run of whole sentences of the first line that fits the title.
+    let best = -1;
+    for (const m of firstLine.matchAll(/[.!?…:](?=\s)/g)) {
+      const end = m.index + 1;
+      if (end <= max) best = end;
+    }
+    if (best > 0) title = firstLine.slice(0, best).trim();
+  }
+  if (!title) return null;
+  const subtitle = norm.slice(norm.indexOf(title) + title.length).trim();
+  if (subtitle === '') return { title };
+  if (subtitle.length > ZALO_SUBTITLE_MAX) return null;
+  return { title, subtitle };
+}
+
+/**
+ * Renders dialog output for Zalo, one message per prompt: text alone; or a list card whose header
+ * (title + subtitle) carries the whole text, with the choices, link and call buttons; or, when the
+ * text is too long for a card, there are more choices than buttons, or Zalo refuses list
+ * templates, the text with numbered options the resident answers with a digit.
+ */
 export async function renderForZalo(
   client: ZaloOaClient,
   userId: string,
@@ -75,35 +117,29 @@ export async function renderForZalo(
 ): Promise<void> {
   for (const m of messages) {
     for (const url of m.images ?? []) await client.sendImage(userId, { url });
-    const buttons: ZaloButton[] = [];
-    for (const c of m.choices ?? []) buttons.push({ title: shorten(c.title, ZALO_LIMITS.buttonTitle), type: 'oa.query.hide', payload: `#${c.payload}` });
-    if (m.link) buttons.push({ title: shorten(m.link.title, ZALO_LIMITS.buttonTitle), type: 'oa.open.url', payload: m.link.url });
-    for (const call of m.calls ?? []) buttons.push({ title: shorten(call.title, ZALO_LIMITS.buttonTitle), type: 'oa.open.phone', payload: call.phone });
+    const choices: ZaloButton[] = (m.choices ?? []).map((c) => ({ title: shorten(c.title, ZALO_LIMITS.buttonTitle), type: 'oa.query.hide', payload: `#${c.payload}` }));
+    const others: ZaloButton[] = [];
+    if (m.link) others.push({ title: shorten(m.link.title, ZALO_LIMITS.buttonTitle), type: 'oa.open.url', payload: m.link.url });
+    for (const call of m.calls ?? []) others.push({ title: shorten(call.title, ZALO_LIMITS.buttonTitle), type: 'oa.open.phone', payload: call.phone });
+    const buttons = [...choices, ...others];
 
     if (buttons.length === 0) {
-      await client.sendText(userId, m.text);
+      for (const c of splitText(m.text, ZALO_LIMITS.text)) await client.sendText(userId, c);
       continue;
     }
-    const chunks = splitText(m.text, ZALO_LIMITS.text);
-    const fitsTitle = chunks.length === 1 && [...m.text].length <= ZALO_LIMITS.elementTitle;
-    if (!opts.support.listRefused) {
+    const header = buttons.length <= ZALO_LIMITS.listButtons ? zaloCardHeader(m.text) : null;
+    if (header && !opts.support.listRefused) {
       try {
-        if (!fitsTitle) for (const c of chunks) await client.sendText(userId, c);
-        const title = fitsTitle ? m.text : shorten(chunks[chunks.length - 1]!.split('\n')[0]!, ZALO_LIMITS.elementTitle);
-        await client.sendList(userId, { elements: [{ title }], buttons: buttons.slice(0, ZALO_LIMITS.listButtons) });
+        await client.sendList(userId, { elements: [header], buttons });
         continue;
       } catch (err) {
         if (!(err instanceof PlatformApiError) || !TEMPLATE_REFUSAL_CODES.has(err.code)) throw err;
         opts.support.listRefused = true;
         opts.logger.warn({ code: err.code }, 'Zalo refused the list template; using numbered text choices');
-        if (!fitsTitle) {
-          // The text already went out; send only the numbered choices.
-          await client.sendText(userId, numbered('', buttons, opts.chooseNumberHint));
-          continue;
-        }
       }
     }
-    await client.sendText(userId, numbered(m.text, buttons, opts.chooseNumberHint));
+    const chunks = splitText(numbered(m.text, buttons, opts.chooseNumberHint), ZALO_LIMITS.text);
+    for (const c of chunks) await client.sendText(userId, c);
   }
 }
 

@@ -156,7 +156,7 @@ describe('the rules a report follows on Messenger', () => {
 
     await say(h.webhooks.quickReply({ psid, text: '✏️ Sửa', payload: 'REPORT_EDIT' }));
     const which = transcript(h.graph, psid).at(-1)!;
-    expect(which.payloads).toEqual(['EDIT:description', 'EDIT:photos', 'EDIT:location', 'EDIT:category']);
+    expect(which.payloads).toEqual(['EDIT:description', 'EDIT:photos', 'EDIT:location', 'EDIT:category', 'REPORT_REVIEW']); // the last one keeps the report as is
 
     await say(h.webhooks.quickReply({ psid, text: 'Loại sự việc', payload: 'EDIT:category' }));
     const asked = transcript(h.graph, psid).at(-1)!;
