@@ -196,6 +196,10 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
 
     const text = input.text.trim();
     if (text === '') return;
+    // A message that is exactly a command word ("help", "menu", "stop", "English") is that command,
+    // even where the model hears a cry for help in it; anything longer goes to the model first.
+    const exactCommand = readCommand(text);
+    if (exactCommand && exactCommand.kind !== 'human') return runCommand(turn, exactCommand, draft);
     const reading = deps.understanding?.read?.(text) ?? null;
     if (reading?.intent === 'emergency' && deps.understanding?.emergency && (await deps.understanding.emergency(turn, reading))) {
       emergencies.add(turn);
@@ -209,8 +213,7 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
       await showCode(turn, code);
       return resumeIfOpen(turn, draft);
     }
-    const cmd = readCommand(text);
-    if (cmd) return runCommand(turn, cmd, draft);
+    if (exactCommand) return runCommand(turn, exactCommand, draft);
     // A resident who has not chosen a language and writes a clear English sentence gets English.
     if (reading && !turn.state.languageChosen && turn.locale === 'vi' && reading.lang === 'en' && clearlyEnglish(text)) {
       await turn.setLocale('en');

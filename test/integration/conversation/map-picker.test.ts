@@ -40,6 +40,8 @@ describe('the map picker', () => {
       city: content.city,
       publicUrl: 'http://bot.test',
       webviewTokens: tokens,
+      webviewTokenUses: { spend: async () => true },
+      trustProxy: 'loopback',
       get mapTileUrl() {
         return opts.tileUrl(base);
       },
