@@ -9,7 +9,7 @@ import express, { type Request, type Response } from 'express';
 import type { Channel } from '../domain/shared/ids';
 import type { InboxWorker } from '../inbox/inbox-worker';
 import type { IngressGauge } from '../inbox/ingress-gauge';
-import { sanitiseEventBody } from '../inbox/sanitise';
+import { sanitiseEventBody } from '../domain/shared/sanitise';
 import type { Logger } from '../logger';
 import type { InboundEventInput } from '../storage/inbox-repo';
 

@@ -465,12 +465,11 @@ interface AugmentedText extends LabelledText {
 function augment(examples: readonly LabelledText[], share: number): AugmentedText[] {
   const out: AugmentedText[] = examples.map((e) => ({ ...e, augmented: false }));
   if (share <= 0) return out;
-  let h = 2166136261;
   for (const e of examples) {
     const folded = fold(e.text.normalize('NFC').toLowerCase());
     if (folded === e.text.toLowerCase()) continue;
     // FNV-1a over the text: the same examples are chosen on every run.
-    h = 2166136261;
+    let h = 2166136261;
     for (let i = 0; i < e.text.length; i += 1) h = Math.imul(h ^ e.text.charCodeAt(i), 16777619) >>> 0;
     if (h / 4294967296 < share) out.push({ ...e, text: folded, augmented: true });
   }

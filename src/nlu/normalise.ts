@@ -137,7 +137,10 @@ const EMOJI_WORDS: ReadonlyArray<[RegExp, string]> = [
   [/\u{1F525}/gu, ' lửa '],
 ];
 /** Cheap pre-check: anything outside the Latin/Vietnamese/punctuation planes. */
+// The classes name joiners, variation selectors and lone surrogate halves on purpose (emoji detection).
+// eslint-disable-next-line no-misleading-character-class
 const MAYBE_EMOJI = /[\u2190-\u2BFF\uFE0F\u200D]|[\uD83C-\uDBFF]/;
+// eslint-disable-next-line no-misleading-character-class
 const PICTOGRAPH = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{1F3FB}-\u{1F3FF}\u{1F1E6}-\u{1F1FF}]/gu;
 
 // ---------------------------------------------------------------------------------------------
@@ -360,6 +363,7 @@ export function normalise(input: string): Normalised {
   }
   const hasQuestionMark = /[?？]/.test(s);
   const hasExclamation = /!/.test(s);
+  // eslint-disable-next-line no-control-regex -- "anything outside ASCII" starts at U+0000 on purpose
   const hadDiacritics = /[^\x00-\x7f]/.test(s) && fold(s) !== s;
   // Every placeholder pattern needs a digit, an @ or a URL: most messages skip them all.
   if (/[\d@]|http|www\./.test(s)) for (const [re, word] of SPECIAL_PATTERNS) s = s.replace(re, word);

@@ -440,6 +440,7 @@ export async function startEmbeddedPostgres(
   } catch (err: unknown) {
     throw new Error(
       `the embedded PostgreSQL did not start (${err instanceof Error ? err.message : String(err)}); last lines of ${logFile}:\n${lastLines(logFile, 15)}`,
+      { cause: err },
     );
   }
   const started = readPidFile(dbDir);

@@ -2,7 +2,7 @@
  * The inbox: every acknowledged webhook event, stored before the HTTP 200 and handled from here.
  * `(channel, dedupe_key)` is unique, so a redelivered event is stored once and handled once.
  */
-import { boundKey, cleanText, sanitiseEventBody } from '../inbox/sanitise';
+import { boundKey, cleanText, sanitiseEventBody } from '../domain/shared/sanitise';
 import type { Queryable } from './db';
 
 export interface InboundEventInput {

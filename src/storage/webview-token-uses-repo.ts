@@ -1,8 +1,7 @@
-import type { WebviewTokenUses } from '../server/webview-token';
 import type { Queryable } from './db';
 
-/** Map web view tokens that posted a location (each may post once). */
-export class PgWebviewTokenUses implements WebviewTokenUses {
+/** Map web view tokens that posted a location (each may post once); the server's `WebviewTokenUses`. */
+export class PgWebviewTokenUses {
   constructor(private readonly db: Queryable) {}
 
   async spend(nonce: string, expiresAt: Date): Promise<boolean> {

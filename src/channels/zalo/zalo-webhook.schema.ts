@@ -4,7 +4,7 @@
  * names we do not know parse into `kind: 'unknown'` instead of failing.
  */
 import { z } from 'zod';
-import { boundKey } from '../../inbox/sanitise';
+import { boundKey } from '../../domain/shared/sanitise';
 
 /** Platform ids: non-empty strings, exactly as received. */
 const id = z.string().min(1);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseZaloEvent, zaloDedupeKey } from '../../../src/channels/zalo/zalo-webhook.schema';
-import { MAX_EVENT_DEPTH } from '../../../src/inbox/sanitise';
+import { MAX_EVENT_DEPTH } from '../../../src/domain/shared/sanitise';
 import { PgInboxRepo, type InboundEventInput } from '../../../src/storage/inbox-repo';
 import { createTestDb, type TestDb } from '../../support/db';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '../../..');
 
 function runNlu(input: string): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/nlu/cli/nlu.ts'], {
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/nlu.ts'], {
     cwd: root,
     input,
     encoding: 'utf8',
@@ -54,7 +54,7 @@ describe('npm run nlu', () => {
 
 describe('npm run nlu:eval', () => {
   function runEval(args: string[]): { stdout: string; stderr: string; status: number | null } {
-    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/nlu/cli/nlu-eval.ts', ...args], {
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/nlu-eval.ts', ...args], {
       cwd: root,
       encoding: 'utf8',
       timeout: 180_000,

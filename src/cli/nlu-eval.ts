@@ -32,11 +32,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { acceptProbability, Classifier, DECLINE_FEATURES, DEFAULT_CONFIG, type Analysis, type DecisionConfig, type LabelledText } from '../classifier';
-import { evaluate, labelOf, percentile, type EvalReport, type GoldExample } from '../evaluate';
-import { createClassifier, labelKeys, trainingExamples } from '../index';
-import { seededRandom, shuffleInPlace } from '../model';
-import { loadTrainingData } from '../../storage/content-loader';
+import { acceptProbability, Classifier, DECLINE_FEATURES, DEFAULT_CONFIG, type Analysis, type DecisionConfig, type LabelledText } from '../nlu/classifier';
+import { evaluate, labelOf, percentile, type EvalReport, type GoldExample } from '../nlu/evaluate';
+import { createClassifier, labelKeys, trainingExamples } from '../nlu/index';
+import { seededRandom, shuffleInPlace } from '../nlu/model';
+import { loadTrainingData } from '../storage/content-loader';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
 const DEV_FILE = path.join(FIXTURES, 'nlu-dev.jsonl');
@@ -73,7 +73,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--partial') args.partial = true;
     else if (a === '--cv') args.cv = 5;
     else if (a.startsWith('--cv=')) args.cv = Number(a.slice(5));
-    else if (a.startsWith('--')) throw new Error(`Unknown flag ${a}; see the header of src/nlu/cli/nlu-eval.ts`);
+    else if (a.startsWith('--')) throw new Error(`Unknown flag ${a}; see the header of src/cli/nlu-eval.ts`);
     else args.files.push(path.resolve(a));
   }
   if (args.files.length === 0) args.files = args.tune ? [DEV_FILE] : [DEV_FILE, FROZEN_FILE];

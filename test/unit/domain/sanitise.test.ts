@@ -1,4 +1,4 @@
-import { boundKey, cleanText, MAX_EVENT_DEPTH, MAX_KEY_LENGTH, sanitiseEventBody } from '../../../src/inbox/sanitise';
+import { boundKey, cleanText, MAX_EVENT_DEPTH, MAX_KEY_LENGTH, sanitiseEventBody } from '../../../src/domain/shared/sanitise';
 
 /** `{ text: { text: … 'x' } }` nested `depth` objects deep, built without recursion. */
 function nested(depth: number, leaf: unknown = 'x'): unknown {

@@ -17,8 +17,8 @@ for (const method of ['log', 'info', 'debug', 'warn', 'trace'] as const) {
 
 import readline from 'node:readline';
 
-const nluModule = require('../index') as typeof import('../index');
-const contentModule = require('../../storage/content-loader') as typeof import('../../storage/content-loader');
+const nluModule = require('../nlu/index') as typeof import('../nlu/index');
+const contentModule = require('../storage/content-loader') as typeof import('../storage/content-loader');
 
 interface OutputLine {
   text: string | null;
