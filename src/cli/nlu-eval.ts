@@ -38,7 +38,7 @@ import { createClassifier, labelKeys, trainingExamples } from '../nlu/index';
 import { seededRandom, shuffleInPlace } from '../nlu/model';
 import { loadTrainingData } from '../storage/content-loader';
 
-const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
+const FIXTURES = path.resolve(__dirname, '../../test/fixtures');
 const DEV_FILE = path.join(FIXTURES, 'nlu-dev.jsonl');
 const FROZEN_FILE = path.join(FIXTURES, 'nlu-test.jsonl');
 

@@ -26,11 +26,19 @@ export async function runTurn(fn: () => Promise<void>): Promise<TurnContext> {
   return ctx;
 }
 
-/** Records what the turn says; false outside a turn (then the caller sends at once). */
+/**
+ * Records what the turn says; false outside a turn (then the caller sends at once). Messages are
+ * recorded one by one: each is marked sent as soon as the platform takes it, so a process that
+ * dies half-way through a reply resends only what was not yet taken.
+ */
 export function recordTurnOutput(out: TurnOutput): boolean {
   const ctx = storage.getStore();
   if (!ctx) return false;
-  ctx.output.push(out);
+  if (out.op.kind === 'messages' && out.op.messages.length > 1) {
+    for (const m of out.op.messages) ctx.output.push({ ...out, op: { ...out.op, messages: [m] } });
+  } else {
+    ctx.output.push(out);
+  }
   return true;
 }
 
