@@ -21,6 +21,16 @@ import { ResidentVerdict } from './app/rate';
 import { RecordPhoto } from './app/record-photo';
 import { ReplyToResident } from './app/reply-to-resident';
 import { ReportQueries } from './app/report-queries';
+import { Broadcasts } from './app/broadcasts';
+import { broadcastsApi } from './console/api/broadcasts-api';
+import { systemActor } from './domain/staff/actor';
+import { PgBroadcastsRepo } from './storage/broadcasts-repo';
+import { createCardRenderer } from './media/cards';
+import { ImageCardStore } from './media/card-store';
+import { zaloGroupPublisher } from './channels/zalo/zalo-group-publisher';
+import { zaloGroupDirectory } from './channels/zalo/zalo-group-directory';
+import { pagePostPublisher } from './channels/messenger/page-post-publisher';
+import { PagePublisher } from './clients/graph/page-publisher';
 import { PurgeRetained } from './app/purge-retained';
 import { SaveContact } from './app/save-contact';
 import { createMessengerBot } from './channels/messenger/messenger-bot';
@@ -48,7 +58,7 @@ import { InboxWorker, type EventHandler } from './inbox/inbox-worker';
 import { OutboxDelivery, type ReplySender } from './inbox/outbox-delivery';
 import { IngressGauge } from './inbox/ingress-gauge';
 import { JobQueue } from './jobs/job-queue';
-import { closeResolved, overdueReminders, purgeRetained, residentNotice } from './jobs/queues';
+import { broadcastDelivery, closeResolved, overdueReminders, purgeRetained, residentNotice, weeklyDigest } from './jobs/queues';
 import { createLogger, type Logger } from './logger';
 import { downloadImage, FsImageStore, ingestPhotos, PhotoPipeline } from './media';
 import { createNlu, type Nlu } from './nlu';
@@ -120,6 +130,7 @@ export interface Application {
     readonly reply: ReplyToResident;
     readonly recordPhoto: RecordPhoto;
     readonly purgeRetained: PurgeRetained;
+    readonly broadcasts: Broadcasts;
   };
   /** Platform clients of the enabled channels. */
   readonly clients: { readonly messenger?: ReturnType<typeof createMessengerClient>; readonly zalo?: ZaloOaClient };
@@ -217,6 +228,33 @@ export function createApplication(o: ApplicationOptions): Application {
     if (n > 0) logger.info({ purged: n }, 'old webhook bodies purged');
   });
 
+  // Broadcasts of resolved cases into the OA's Zalo groups and onto the Facebook Page.
+  const broadcastsRepo = new PgBroadcastsRepo(db);
+  const broadcasts = new Broadcasts({
+    broadcasts: broadcastsRepo,
+    reports,
+    cards: createCardRenderer(images, { cityName: city.name, color: city.broadcasts.color }),
+    cardStore: new ImageCardStore(images),
+    // Until photos are redacted, a photo is public as stored (see the redaction issue).
+    publicPhotos: { publicKey: async (key) => key },
+    publishers: {
+      ...(zaloClient ? { 'zalo-group': zaloGroupPublisher(zaloClient, logger) } : {}),
+      ...(config.messenger
+        ? { 'facebook-page': pagePostPublisher(new PagePublisher({ origin: config.messenger.apiUrl, pageId: config.messenger.pageId, accessToken: config.messenger.accessToken, appSecret: config.messenger.appSecret }), config.messenger.pageId) }
+        : {}),
+    },
+    groups: zaloClient ? zaloGroupDirectory(zaloClient) : undefined,
+    jobs,
+    city,
+    categories,
+    wardName: () => null,
+    clock,
+    logger,
+    mediaUrl: toMediaUrl,
+  });
+  jobs.register(broadcastDelivery, async (job) => void (await broadcasts.deliver(job.deliveryId)));
+  jobs.register(weeklyDigest, async () => void (await broadcasts.weeklyDigest(systemActor('weekly-digest'))));
+
   // Dialogs
   const faq = o.nlu
     ? new FaqDialog({ nlu: o.nlu, kb: content.kb, city, hotline: city.hotline, i18n, handover: (turn, reason) => handOver.request({ id: turn.resident.id, channel: turn.channel, userId: turn.userId }, reason) })
@@ -274,6 +312,7 @@ export function createApplication(o: ApplicationOptions): Application {
     links: new PgPasswordLinksRepo(db),
     sessions: new PgStaffSessionStore(db, logger),
   });
+  staff.addApi((r, kit) => broadcastsApi(r, { broadcasts, audit: kit.audit }));
   // ── end of the staff console ──
 
   // The inbox: turns in one transaction each, their replies recorded and sent after the commit.
@@ -331,6 +370,7 @@ export function createApplication(o: ApplicationOptions): Application {
     extraRoutes: o.extraRoutes ? (a) => o.extraRoutes?.(a, staff) : undefined,
   });
 
+  let settleTimer: NodeJS.Timeout | undefined;
   return {
     app,
     inbox,
@@ -341,14 +381,20 @@ export function createApplication(o: ApplicationOptions): Application {
     webviewTokens,
     residents,
     staff,
-    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge },
+    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge, broadcasts },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       await staff.start();
       inbox.start();
       await jobs.start();
+      // Deliveries a dead process left half-done settle within a minute of the start.
+      const settle = () => broadcasts.settleStalled().catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not settle stalled deliveries'));
+      await settle();
+      settleTimer = setInterval(() => void settle(), SETTLE_EVERY_MS);
+      settleTimer.unref();
     },
     async stop() {
+      if (settleTimer) clearInterval(settleTimer);
       await inbox.stop();
       await jobs.stop();
       await staff.close();
@@ -361,6 +407,9 @@ export function createApplication(o: ApplicationOptions): Application {
 function webviewSecret(config: Config): string {
   return crypto.createHash('sha256').update(`webview:${config.messenger?.appSecret ?? ''}:${config.zalo?.oaSecretKey ?? ''}`).digest('hex');
 }
+
+/** How often deliveries left half-done by a dead process are looked for. */
+const SETTLE_EVERY_MS = 15_000;
 
 /** `messenger:<psid>` → ['messenger', '<psid>']. */
 function splitConversationKey(key: string): [string, string] {

@@ -84,7 +84,11 @@ export interface FakeGraphApiOptions {
 }
 
 /** What `failNext` can make the next calls do. */
-export type FailureKind = 'rate-limit' | 'token' | 'server' | 'timeout' | 'window' | 'blocked';
+/**
+ * 'spam' is Meta's temporary block of a Page that posts too much (#368); 'lost-answer' applies the
+ * request, then holds the answer `hangMs` (the caller cannot know whether it worked).
+ */
+export type FailureKind = 'rate-limit' | 'token' | 'server' | 'timeout' | 'window' | 'blocked' | 'spam' | 'lost-answer';
 
 export interface FailNextOptions {
   /** Only calls to this versionless path (e.g. '/me/messages') consume the failure; default any Graph call. */
@@ -224,7 +228,7 @@ class GraphError extends Error {
 
 const invalid = (message: string): GraphError => new GraphError(400, 100, `(#100) ${message}`);
 
-function failureError(kind: Exclude<FailureKind, 'timeout'>): GraphError {
+function failureError(kind: Exclude<FailureKind, 'timeout' | 'lost-answer'>): GraphError {
   switch (kind) {
     case 'rate-limit':
       return new GraphError(400, 613, '(#613) Calls to this api have exceeded the rate limit.');
@@ -241,6 +245,8 @@ function failureError(kind: Exclude<FailureKind, 'timeout'>): GraphError {
       );
     case 'window':
       return windowError();
+    case 'spam':
+      return new GraphError(400, 368, '(#368) The action attempted has been deemed abusive or is otherwise disallowed', 'OAuthException', 1390008);
     case 'blocked':
       // The person blocked the Page or can no longer be reached.
       return new GraphError(400, 551, "(#551) This person isn't available right now.", 'OAuthException', 1545041);
@@ -687,8 +693,13 @@ export class FakeGraphApi {
     let answer: Answer;
     try {
       if (early) throw early;
-      if (injected && injected !== 'timeout') throw failureError(injected);
+      if (injected && injected !== 'timeout' && injected !== 'lost-answer') throw failureError(injected);
       answer = this.route(method, path, url.searchParams, parsed);
+      if (injected === 'lost-answer') {
+        // Applied; the answer never arrives in time.
+        await this.wait(this.opts.hangMs);
+        if (this.stopped) return void res.destroy();
+      }
     } catch (err: unknown) {
       if (!(err instanceof GraphError)) throw err;
       answer = {
@@ -868,6 +879,9 @@ export class FakeGraphApi {
         );
       }
       return second === 'photos' ? this.postPhoto(body, parsed) : this.postFeed(body);
+    }
+    if (segments.length === 2 && method === 'GET' && isPage && (second === 'feed' || second === 'posts' || second === 'published_posts')) {
+      return this.recentPosts(query);
     }
     if (segments.length === 1 && method === 'GET' && first !== undefined) {
       return isPage ? ok({ id: this.opts.pageId, name: 'Trang thử nghiệm' }) : this.getUserProfile(first, query);
@@ -1220,6 +1234,18 @@ export class FakeGraphApi {
     };
     this.posts.push(post);
     return ok(published ? { id, post_id: post.postId } : { id });
+  }
+
+  /** The Page's published posts, newest first (`GET /{page}/feed?fields=id,message,created_time&limit=`). */
+  private recentPosts(query: URLSearchParams): Answer {
+    const limit = Math.min(Math.max(Number(query.get('limit') ?? 25) || 25, 1), 100);
+    const posts = this.posts
+      .filter((p) => p.published && (p.kind === 'feed' || p.postId))
+      .slice()
+      .reverse()
+      .slice(0, limit)
+      .map((p) => ({ id: p.kind === 'feed' ? p.id : p.postId, message: p.message ?? '', created_time: p.at.toISOString().replace(/\.\d+Z$/, '+0000') }));
+    return ok({ data: posts, paging: {} });
   }
 
   private postFeed(body: Record<string, unknown>): Answer {

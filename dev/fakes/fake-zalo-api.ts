@@ -15,7 +15,27 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FAKE_SECRETS } from '../fake-credentials';
 
-export type FakeZaloFailure = 'rate-limit' | 'invalid-token' | 'server' | 'window' | 'reject-template';
+/** 'lost-answer': the call is applied, then its answer is held `hangMs` (the caller cannot tell). */
+export type FakeZaloFailure = 'rate-limit' | 'invalid-token' | 'server' | 'window' | 'reject-template' | 'lost-answer';
+
+/** A group the OA created (GMF), as the fake keeps it. */
+export interface FakeGroup {
+  readonly groupId: string;
+  name: string;
+  status: 'enabled' | 'disabled';
+  members: number;
+  /** False: the OA is not (any more) in the group: posts answer -403. */
+  oaInGroup: boolean;
+  assetValidThrough: number | null;
+}
+
+export interface FakeGroupMessage {
+  readonly groupId: string;
+  readonly messageId: string;
+  readonly text: string;
+  readonly message: Record<string, unknown>;
+  readonly at: Date;
+}
 
 export interface FakeZaloApiOptions {
   readonly appId?: string;
@@ -32,6 +52,8 @@ export interface FakeZaloApiOptions {
   readonly imageMaxBytes?: number;
   readonly requestsPerMinute?: number;
   readonly now?: () => number;
+  /** How long a 'lost-answer' failure holds the answer (default 10 s). */
+  readonly hangMs?: number;
 }
 
 /** One recorded request. `headers` never contain the access token; it is in `token`. */
@@ -110,6 +132,9 @@ export class FakeZaloApi extends EventEmitter {
   private profiles = new Map<string, FakeUserProfile>();
   private uploads = new Map<string, { size: number; type: string }>();
   private files = new Map<string, { contentType: string; bytes: Buffer }>();
+  private groups = new Map<string, FakeGroup>();
+  private groupPosts: FakeGroupMessage[] = [];
+  private stopped = false;
   private minute = { start: 0, count: 0 };
   private hook: ((call: FakeZaloCall) => void | Promise<void>) | undefined;
 
@@ -152,6 +177,7 @@ export class FakeZaloApi extends EventEmitter {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
+    this.stopped = true;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -212,6 +238,24 @@ export class FakeZaloApi extends EventEmitter {
 
   setUserProfile(userId: string, profile: FakeUserProfile): void {
     this.profiles.set(userId, profile);
+  }
+
+  // ---- groups (GMF) ---------------------------------------------------------------------------
+
+  /** A group the OA manages (enabled, the OA in it, 10 members unless said otherwise). */
+  addGroup(g: Partial<FakeGroup> & { groupId: string }): FakeGroup {
+    const group: FakeGroup = { name: `Nhóm ${g.groupId}`, status: 'enabled', members: 10, oaInGroup: true, assetValidThrough: this.now() + 30 * DAY_MS, ...g };
+    this.groups.set(group.groupId, group);
+    return group;
+  }
+
+  group(groupId: string): FakeGroup | undefined {
+    return this.groups.get(groupId);
+  }
+
+  /** Messages posted into groups, oldest first, optionally of one group. */
+  groupMessages(groupId?: string): FakeGroupMessage[] {
+    return this.groupPosts.filter((m) => groupId === undefined || m.groupId === groupId);
   }
 
   /** The next matching API call fails this way ('reject-template' waits for a list template). */
@@ -310,7 +354,18 @@ export class FakeZaloApi extends EventEmitter {
   }
 
   private async openApi(call: FakeZaloCall, raw: Buffer): Promise<Envelope> {
-    const pending = this.failures.findIndex((f) => f !== 'reject-template');
+    // The documented app-wide budget (reference §6.1): beyond it, -32 until the next minute.
+    if (this.minute.start > 0 && this.now() - this.minute.start < 60_000 && this.minute.count >= this.perMinute) {
+      return { headers: { 'x-ratelimit-remain': '0' }, json: { error: -32, message: 'The application has reached its limit of API calls' } };
+    }
+    const lost = this.failures.indexOf('lost-answer');
+    if (lost >= 0 && call.path !== '/v4/oa/access_token') {
+      this.failures.splice(lost, 1);
+      const answer = await this.openApi(call, raw);
+      await new Promise((r) => setTimeout(r, this.opts.hangMs ?? 10_000).unref());
+      return this.stopped ? { status: 599, json: {} } : answer;
+    }
+    const pending = this.failures.findIndex((f) => f !== 'reject-template' && f !== 'lost-answer');
     if (pending >= 0) {
       const kind = this.failures.splice(pending, 1)[0];
       if (kind === 'rate-limit') return { headers: { 'x-ratelimit-remain': '0' }, json: { error: -32, message: 'The application has reached its limit of API calls' } };
@@ -332,11 +387,76 @@ export class FakeZaloApi extends EventEmitter {
         return this.userDetail(call);
       case 'POST /v3.0/oa/quota/message':
         return this.quota(call);
+      case 'GET /v3.0/oa/group/getgroupsofoa':
+        return this.listGroups(call);
+      case 'GET /v3.0/oa/group/getgroup':
+        return this.getGroup(call);
+      case 'POST /v3.0/oa/group/message':
+        return this.groupMessage(call);
+      case 'GET /v3.0/oa/group/conversation':
+        return this.groupConversation(call);
       case 'GET /v2.0/oa/getoa':
         return ok({ oaid: FAKE_SECRETS.zaloOaId, name: 'UBND Phường (fake)', oa_type: 4, is_verified: true });
       default:
         return { status: 404, json: { error: 404, message: `fake has no ${route}` } };
     }
+  }
+
+  private listGroups(call: FakeZaloCall): Envelope {
+    const offset = Number(call.query.offset ?? 0);
+    const count = Number(call.query.count ?? 5);
+    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(count) || count < 1 || count > 50) return fail(-201, 'offset/count is invalid');
+    const all = [...this.groups.values()];
+    const groups = all.slice(offset, offset + count).map((g) => ({ group_id: g.groupId, name: g.name, status: g.status, total_member: g.members, group_link: `https://zalo.me/g/${g.groupId}` }));
+    return ok({ offset, count: groups.length, total: all.length, groups });
+  }
+
+  private getGroup(call: FakeZaloCall): Envelope {
+    const g = this.groups.get(call.query.group_id ?? '');
+    if (!g) return fail(-201, 'group_id is invalid');
+    if (!g.oaInGroup) return fail(-403, 'OA is not in group');
+    return ok({
+      group_info: { group_id: g.groupId, name: g.name, status: g.status, total_member: g.members, max_member: 1000, group_link: `https://zalo.me/g/${g.groupId}` },
+      asset_info: { asset_type: 'gmf1000', asset_id: `asset-${g.groupId}`, valid_through: g.assetValidThrough, auto_renew: false },
+      group_setting: { lock_send_msg: true, join_appr: true, enable_msg_history: true, enable_link_join: false },
+    });
+  }
+
+  private groupMessage(call: FakeZaloCall): Envelope {
+    const body = asRecord(call.body);
+    const groupId = asRecord(body?.recipient)?.group_id;
+    const message = asRecord(body?.message);
+    if (typeof groupId !== 'string' || groupId === '') return fail(-201, 'recipient.group_id is invalid');
+    if (message === undefined) return fail(-201, 'message is invalid');
+    const g = this.groups.get(groupId);
+    if (!g || !g.oaInGroup) return fail(-403, 'OA is not in group');
+    if (g.status !== 'enabled' || (g.assetValidThrough !== null && g.assetValidThrough < this.now())) return fail(-237, 'The group is disabled');
+    const text = message.text;
+    if (text !== undefined && typeof text !== 'string') return fail(-201, 'message.text is invalid');
+    if (typeof text === 'string' && text.length > TEXT_MAX) return fail(-210, 'Parameter exceeds allowable limit: text');
+    const attachment = asRecord(message.attachment);
+    if (text === undefined && attachment === undefined) return fail(-201, 'message is empty');
+    if (attachment !== undefined) {
+      const payload = asRecord(attachment.payload);
+      // Groups take text, images, files and stickers: no buttons or list templates.
+      if (attachment.type !== 'template' || payload?.template_type !== 'media') return fail(-233, 'Message type is invalid or not supported in groups');
+      const problem = this.checkAttachment(attachment);
+      if (problem !== undefined) return problem;
+    }
+    const messageId = newId();
+    this.groupPosts.push({ groupId, messageId, text: typeof text === 'string' ? text : '', message, at: new Date(this.now()) });
+    return ok({ message_id: messageId, group_id: groupId });
+  }
+
+  /** Newest first; the real answer's shape is undocumented: `data` is a list of messages. */
+  private groupConversation(call: FakeZaloCall): Envelope {
+    const g = this.groups.get(call.query.group_id ?? '');
+    if (!g) return fail(-201, 'group_id is invalid');
+    if (!g.oaInGroup) return fail(-403, 'OA is not in group');
+    const offset = Number(call.query.offset ?? 0);
+    const count = Math.min(Number(call.query.count ?? 10), 50);
+    const list = this.groupMessages(g.groupId).slice().reverse().slice(offset, offset + count);
+    return ok(list.map((m) => ({ message_id: m.messageId, src: 0, time: m.at.getTime(), type: m.message.attachment ? 'photo' : 'text', message: m.text })));
   }
 
   private windowOpen(userId: string): boolean {

@@ -24,6 +24,10 @@ export const CityProfileSchema = z.object({
   agencies: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: Text })).min(1),
   /** Hours the city gives itself to answer a report, per category slug, else `defaultHours`. */
   sla: z.object({ defaultHours: z.number().positive(), categories: z.record(z.string(), z.number().positive()).default({}) }),
+  /** Broadcasts: whether another officer must approve (four eyes), the default of residents' consent, the cards' colour. */
+  broadcasts: z
+    .object({ fourEyes: z.boolean().default(false), publishByDefault: z.boolean().default(true), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#0068ff') })
+    .default({ fourEyes: false, publishByDefault: true, color: '#0068ff' }),
 }).passthrough();
 
 export type CityProfile = z.infer<typeof CityProfileSchema>;

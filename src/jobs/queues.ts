@@ -65,6 +65,25 @@ export const purgeRetained = define({
   cron: { expression: '30 3 * * *', tz: CITY_TZ },
 });
 
+/** One (broadcast, target) delivery; `round` counts manual retries and crash recoveries. */
+export const broadcastDelivery = define({
+  name: 'broadcast-delivery',
+  payload: z.object({ deliveryId: z.string().regex(/^\d+$/), round: z.number().int().min(0).max(1000) }).strict(),
+  // Rate limits and spam brakes are waited out: up to 8 tries over about two hours.
+  policy: { retryLimit: 8, retryDelaySeconds: 30, backoff: true, expireInSeconds: 60 },
+  key: (p) => `delivery:${p.deliveryId}:${p.round}`,
+});
+export type BroadcastDeliveryJob = z.infer<typeof broadcastDelivery.payload>;
+
+/** Composes the week's digest draft for the communications officers (Monday morning). */
+export const weeklyDigest = define({
+  name: 'weekly-digest',
+  payload: z.object({}).passthrough(),
+  policy: { retryLimit: 2, retryDelaySeconds: 300, backoff: true, expireInSeconds: 600 },
+  key: () => null,
+  cron: { expression: '0 6 * * 1', tz: CITY_TZ },
+});
+
 /** Where jobs whose payload fails validation go, with the reason (never retried). */
 export const deadLetter = define({
   name: 'dead-letter',
@@ -73,4 +92,4 @@ export const deadLetter = define({
   key: () => null,
 });
 
-export const ALL_QUEUES: readonly QueueDef<unknown>[] = [residentNotice, closeResolved, overdueReminders, purgeRetained, deadLetter] as QueueDef<unknown>[];
+export const ALL_QUEUES: readonly QueueDef<unknown>[] = [residentNotice, closeResolved, overdueReminders, purgeRetained, broadcastDelivery, weeklyDigest, deadLetter] as QueueDef<unknown>[];

@@ -36,6 +36,7 @@ interface Row {
   rating_comment: string | null;
   public_reply: string | null;
   duplicate_of: string | null;
+  publish?: boolean | null;
   photos: Array<ReportPhoto & { kind: 'resident' | 'result' }> | null;
 }
 
@@ -71,6 +72,7 @@ export const toReport = (r: Row): Report => ({
   ratingComment: r.rating_comment,
   publicReply: r.public_reply,
   duplicateOf: r.duplicate_of,
+  publish: r.publish ?? null,
 });
 
 interface EventRow {

@@ -256,6 +256,68 @@ export class ZaloOaClient {
     return messageIdOf('sendTemplateByUserId', data);
   }
 
+  // ── Group Message Framework (reference §4): groups the OA created ──
+
+  /** The OA's groups, a page at a time (`GET /v3.0/oa/group/getgroupsofoa`). */
+  async listGroups(offset = 0, count = 50): Promise<{ total: number; groups: ZaloGroup[] }> {
+    const data = await this.http.call({ name: 'listGroups', method: 'GET', path: '/v3.0/oa/group/getgroupsofoa', query: { offset: String(offset), count: String(count) }, idempotent: true });
+    const o = asRecord(data);
+    const raw = Array.isArray(o.groups) ? o.groups : [];
+    return { total: typeof o.total === 'number' ? o.total : raw.length, groups: raw.map((g) => groupOf(asRecord(g))).filter((g): g is ZaloGroup => g !== null) };
+  }
+
+  /** One group with its status and asset (`GET /v3.0/oa/group/getgroup`). */
+  async getGroup(groupId: string): Promise<ZaloGroup> {
+    requireId('getGroup', 'groupId', groupId);
+    const data = await this.http.call({ name: 'getGroup', method: 'GET', path: '/v3.0/oa/group/getgroup', query: { group_id: groupId }, idempotent: true });
+    const o = asRecord(data);
+    const info = asRecord(o.group_info ?? o);
+    const asset = asRecord(o.asset_info);
+    const g = groupOf(info);
+    if (!g) throw invalidAnswer('getGroup', 'group');
+    const validThrough = parseInstant(asset.valid_through);
+    return { ...g, assetValidThrough: validThrough };
+  }
+
+  /**
+   * Posts an image (uploaded attachment id or public URL) with a caption into a group
+   * (`POST /v3.0/oa/group/message`). Not idempotent on Zalo's side: the caller looks the post up
+   * before retrying an uncertain send. Returns the group message's `message_id`.
+   */
+  async sendGroupImage(groupId: string, image: ZaloImageRef, caption: string): Promise<string> {
+    requireId('sendGroupImage', 'groupId', groupId);
+    const element: Record<string, unknown> = 'attachmentId' in image ? { media_type: 'image', attachment_id: image.attachmentId } : { media_type: 'image', url: image.url };
+    const message: Record<string, unknown> = { attachment: { type: 'template', payload: { template_type: 'media', elements: [element] } } };
+    if (normalizeText(caption) !== '') message.text = checkedText('sendGroupImage', caption);
+    const data = await this.http.call({ name: 'sendGroupImage', method: 'POST', path: '/v3.0/oa/group/message', json: { recipient: { group_id: groupId }, message }, idempotent: false });
+    return messageIdOf('sendGroupImage', data);
+  }
+
+  /** A text into a group. */
+  async sendGroupText(groupId: string, text: string): Promise<string> {
+    requireId('sendGroupText', 'groupId', groupId);
+    const data = await this.http.call({ name: 'sendGroupText', method: 'POST', path: '/v3.0/oa/group/message', json: { recipient: { group_id: groupId }, message: { text: checkedText('sendGroupText', text) } }, idempotent: false });
+    return messageIdOf('sendGroupText', data);
+  }
+
+  /**
+   * A group's recent messages, newest first (`GET /v3.0/oa/group/conversation`). The answer's shape
+   * is not documented: `data` is read as a list of messages whose text sits in `message` or `text`,
+   * with `message_id`; `raw` is the answer as received (the first one is logged by the caller).
+   */
+  async groupConversation(groupId: string, offset = 0, count = 20): Promise<{ messages: Array<{ messageId: string; text: string }>; raw: unknown }> {
+    requireId('groupConversation', 'groupId', groupId);
+    const data = await this.http.call({ name: 'groupConversation', method: 'GET', path: '/v3.0/oa/group/conversation', query: { group_id: groupId, offset: String(offset), count: String(count) }, idempotent: true });
+    const list = Array.isArray(data) ? data : Array.isArray(asRecord(data).messages) ? (asRecord(data).messages as unknown[]) : [];
+    const messages = list.flatMap((m) => {
+      const r = asRecord(m);
+      const id = r.message_id ?? r.msg_id;
+      const text = typeof r.message === 'string' ? r.message : typeof r.text === 'string' ? r.text : '';
+      return typeof id === 'string' || typeof id === 'number' ? [{ messageId: String(id), text }] : [];
+    });
+    return { messages, raw: data };
+  }
+
   /** OA profile (`GET /v2.0/oa/getoa`): a cheap health check that the token works. */
   async getOaInfo(): Promise<{ oaId: string | undefined; name: string | undefined; raw: unknown }> {
     const data = await this.http.call({ name: 'getOaInfo', method: 'GET', path: '/v2.0/oa/getoa', idempotent: true });
@@ -292,6 +354,32 @@ const UserDetailWire = z.object({
     .nullish()
     .catch(undefined),
 });
+
+/** A group the OA created (GMF). `status` is Zalo's: `enabled`, or `disabled` when its asset expired. */
+export interface ZaloGroup {
+  readonly groupId: string;
+  readonly name: string;
+  readonly status: string;
+  readonly members: number;
+  readonly link: string | undefined;
+  readonly assetValidThrough?: Date | null;
+}
+
+function asRecord(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function groupOf(o: Record<string, unknown>): ZaloGroup | null {
+  const id = o.group_id;
+  if (typeof id !== 'string' && typeof id !== 'number') return null;
+  return {
+    groupId: String(id),
+    name: typeof o.name === 'string' ? o.name : String(id),
+    status: typeof o.status === 'string' ? o.status : 'unknown',
+    members: typeof o.total_member === 'number' ? o.total_member : 0,
+    link: typeof o.group_link === 'string' ? o.group_link : undefined,
+  };
+}
 
 function wireButton(b: ZaloButton): Record<string, unknown> {
   switch (b.type) {

@@ -45,6 +45,8 @@ export interface Report {
   /** The last public reply (resolution text, rejection reason). */
   readonly publicReply: string | null;
   readonly duplicateOf: string | null;
+  /** The resident's choice about public display (null: the city profile's default). */
+  readonly publish: boolean | null;
 }
 
 /** One entry of a report's history. */

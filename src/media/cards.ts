@@ -1,0 +1,134 @@
+/**
+ * The cards broadcasts post: a before/after card per case (the resident's photo and the result
+ * photo side by side, labelled "Trước"/"Sau", with category, street and ward, dates and "resolved
+ * in N days", the city's name and colour) and the weekly digest card. Drawn with sharp; text with
+ * the Be Vietnam Pro font shipped in an npm package (never a system font), so Vietnamese
+ * diacritics come out right on any machine.
+ */
+import sharp from 'sharp';
+import type { CardRenderer } from '../domain/broadcasts/ports';
+import type { Locale } from '../domain/shared/ids';
+import type { ImageStore } from './image-store';
+
+const FONT_REGULAR = require.resolve('@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf');
+const FONT_BOLD = require.resolve('@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf');
+
+export const CARD_WIDTH = 1200;
+const PAD = 32;
+const PHOTO_W = (CARD_WIDTH - 3 * PAD) / 2;
+const PHOTO_H = Math.round(PHOTO_W * 0.75);
+const HEADER_H = 96;
+export const CARD_HEIGHT = HEADER_H + PAD + PHOTO_H + PAD + 140;
+
+export interface CardBranding {
+  /** The city's name as shown on the card header. */
+  readonly cityName: Readonly<Record<Locale, string>>;
+  /** Header colour (hex). */
+  readonly color: string;
+}
+
+const LABELS: Readonly<Record<Locale, { before: string; after: string; resolved: string; filed: string; done: (n: number) => string; head: string }>> = {
+  vi: { before: 'Trước', after: 'Sau', resolved: 'Đã xử lý', filed: 'Tiếp nhận', done: (n) => `Xử lý trong ${n} ngày`, head: 'Phản ánh đã được xử lý' },
+  en: { before: 'Before', after: 'After', resolved: 'Resolved', filed: 'Received', done: (n) => `Resolved in ${n} day${n === 1 ? '' : 's'}`, head: 'Report resolved' },
+};
+
+/** Pango markup needs &, < and > escaped. */
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A line of text as a transparent PNG (Pango with the shipped font). */
+async function textImage(text: string, o: { size: number; bold?: boolean; color: string; width: number }): Promise<sharp.OverlayOptions['input'] & Buffer> {
+  return sharp({
+    text: {
+      text: `<span foreground="${o.color}">${esc(text)}</span>`,
+      font: `Be Vietnam Pro ${o.bold ? 'Bold ' : ''}${o.size}`,
+      fontfile: o.bold ? FONT_BOLD : FONT_REGULAR,
+      rgba: true,
+      width: o.width,
+      wrap: 'word-char',
+    },
+  })
+    .png()
+    .toBuffer();
+}
+
+async function photoTile(store: ImageStore, key: string): Promise<Buffer> {
+  const img = await store.get(key);
+  if (!img) throw new Error(`photo ${key} is not in the image store`);
+  return sharp(img.data).resize(PHOTO_W, PHOTO_H, { fit: 'cover' }).jpeg({ quality: 85 }).toBuffer();
+}
+
+async function label(text: string, color: string): Promise<Buffer> {
+  const t = await textImage(text, { size: 26, bold: true, color: '#ffffff', width: 400 });
+  const meta = await sharp(t).metadata();
+  const w = (meta.width ?? 100) + 32;
+  const h = (meta.height ?? 30) + 16;
+  return sharp({ create: { width: w, height: h, channels: 4, background: color } })
+    .composite([{ input: t, left: 16, top: 8 }])
+    .png()
+    .toBuffer();
+}
+
+export function createCardRenderer(store: ImageStore, brand: CardBranding): CardRenderer {
+  // What every card of a language shares is drawn once.
+  const fixed = new Map<Locale, Promise<{ header: Buffer; head: Buffer; city: Buffer; before: Buffer; after: Buffer }>>();
+  const fixedParts = (locale: Locale) => {
+    let p = fixed.get(locale);
+    if (!p) {
+      const L = LABELS[locale];
+      p = Promise.all([
+        sharp({ create: { width: CARD_WIDTH, height: HEADER_H, channels: 3, background: brand.color } }).png().toBuffer(),
+        textImage(L.head, { size: 34, bold: true, color: '#ffffff', width: CARD_WIDTH - 2 * PAD - 360 }),
+        textImage(brand.cityName[locale], { size: 22, color: '#ffffff', width: 340 }),
+        label(L.before, '#c0392b'),
+        label(L.after, '#1e8449'),
+      ]).then(([header, head, city, before, after]) => ({ header, head, city, before, after }));
+      fixed.set(locale, p);
+    }
+    return p;
+  };
+  return {
+    async renderCase(c) {
+      const L = LABELS[c.locale];
+      const [before, after, f, line1, line2, line3] = await Promise.all([
+        photoTile(store, c.beforeKey),
+        photoTile(store, c.afterKey),
+        fixedParts(c.locale),
+        textImage(c.category, { size: 30, bold: true, color: '#1b2631', width: CARD_WIDTH - 2 * PAD }),
+        textImage(c.place, { size: 26, color: '#34495e', width: CARD_WIDTH - 2 * PAD }),
+        textImage(`${L.filed} ${c.filedOn} · ${L.resolved} ${c.resolvedOn} · ${L.done(c.days)} · ${c.code}`, { size: 24, color: '#34495e', width: CARD_WIDTH - 2 * PAD }),
+      ]);
+      const photosTop = HEADER_H + PAD;
+      const textTop = photosTop + PHOTO_H + PAD;
+      return sharp({ create: { width: CARD_WIDTH, height: CARD_HEIGHT, channels: 3, background: '#f7f9fb' } })
+        .composite([
+          { input: f.header, left: 0, top: 0 },
+          { input: f.head, left: PAD, top: 26 },
+          { input: f.city, left: CARD_WIDTH - PAD - 340, top: 36 },
+          { input: before, left: PAD, top: photosTop },
+          { input: after, left: 2 * PAD + PHOTO_W, top: photosTop },
+          { input: f.before, left: PAD + 12, top: photosTop + 12 },
+          { input: f.after, left: 2 * PAD + PHOTO_W + 12, top: photosTop + 12 },
+          { input: line1, left: PAD, top: textTop },
+          { input: line2, left: PAD, top: textTop + 48 },
+          { input: line3, left: PAD, top: textTop + 92 },
+        ])
+        .jpeg({ quality: 85, mozjpeg: true })
+        .toBuffer();
+    },
+
+    async renderDigest(d) {
+      const lines = await Promise.all(d.lines.map((l) => textImage(l, { size: 40, color: '#1b2631', width: CARD_WIDTH - 2 * PAD })));
+      const title = await textImage(d.title, { size: 40, bold: true, color: '#ffffff', width: CARD_WIDTH - 2 * PAD });
+      return sharp({ create: { width: CARD_WIDTH, height: 630, channels: 3, background: '#f7f9fb' } })
+        .composite([
+          { input: await sharp({ create: { width: CARD_WIDTH, height: 140, channels: 3, background: brand.color } }).png().toBuffer(), left: 0, top: 0 },
+          { input: title, left: PAD, top: 40 },
+          ...lines.map((input, i) => ({ input, left: PAD, top: 190 + i * 90 })),
+        ])
+        .jpeg({ quality: 85 })
+        .toBuffer();
+    },
+  };
+}
