@@ -23,6 +23,7 @@ import { ReplyToResident } from './app/reply-to-resident';
 import { ReportQueries } from './app/report-queries';
 import { Broadcasts } from './app/broadcasts';
 import { broadcastsApi } from './console/api/broadcasts-api';
+import { broadcastPages } from './console/pages/broadcasts-pages';
 import { systemActor } from './domain/staff/actor';
 import { PgBroadcastsRepo } from './storage/broadcasts-repo';
 import { createCardRenderer } from './media/cards';
@@ -313,6 +314,7 @@ export function createApplication(o: ApplicationOptions): Application {
     sessions: new PgStaffSessionStore(db, logger),
   });
   staff.addApi((r, kit) => broadcastsApi(r, { broadcasts, audit: kit.audit }));
+  staff.addPages((r, kit) => broadcastPages(r, { broadcasts, views: kit.views, audit: kit.audit, city, categories }));
   // ── end of the staff console ──
 
   // The inbox: turns in one transaction each, their replies recorded and sent after the commit.

@@ -258,6 +258,21 @@ export class Broadcasts {
     return ids.length;
   }
 
+  /** Resolved reports to pick from (opted-out ones and those without a result photo are marked, not hidden). */
+  candidates(f: Parameters<BroadcastsRepo['candidates']>[0]) {
+    return this.d.broadcasts.candidates(f);
+  }
+
+  /** Names a target for the officers (a ward or a topic). */
+  async labelTarget(targetId: string, label: string | null, actor: Actor): Promise<void> {
+    if (!isStaff(actor) || !can(actor.role, 'broadcasts.compose')) throw new DomainError('broadcast.forbidden', 'this role may not label targets');
+    await this.d.broadcasts.setLabel(targetId, label && label.trim() ? label.trim().slice(0, 80) : null);
+  }
+
+  async list(limit = 50): Promise<BroadcastRecord[]> {
+    return this.d.broadcasts.list(limit);
+  }
+
   /** The targets as last synced, with the Facebook Page when it is configured. */
   async syncTargetsListOnly(): Promise<BroadcastTarget[]> {
     return this.d.broadcasts.listTargets();

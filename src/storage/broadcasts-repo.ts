@@ -202,6 +202,28 @@ export class PgBroadcastsRepo implements BroadcastsRepo {
     await this.db.query("UPDATE broadcasts SET caption = $2, removed = $3, updated_at = now() WHERE id = $1 AND status = 'draft'", [id, caption, JSON.stringify(removed)]);
   }
 
+  async candidates(f: { ward?: string; category?: string; from?: Date; to?: Date; minRating?: number; limit: number }) {
+    const where: string[] = ["r.status IN ('resolved', 'closed')", 'r.resolved_at IS NOT NULL'];
+    const values: unknown[] = [];
+    const add = (sql: string, v: unknown) => {
+      values.push(v);
+      where.push(sql.replace('?', `$${values.length}`));
+    };
+    if (f.ward) add('r.ward = ?', f.ward);
+    if (f.category) add('r.category = ?', f.category);
+    if (f.from) add('r.resolved_at >= ?', f.from);
+    if (f.to) add('r.resolved_at < ?', f.to);
+    if (f.minRating) add('r.rating >= ?', f.minRating);
+    values.push(f.limit);
+    const r = await this.db.query<{ code: string; category: string; address: string | null; ward: string | null; resolved_at: Date; rating: number | null; publish: boolean | null; result_photos: number }>(
+      `SELECT r.code, r.category, r.address, r.ward, r.resolved_at, r.rating, r.publish,
+         (SELECT count(*)::int FROM report_photos p WHERE p.report_id = r.id AND p.kind = 'result') AS result_photos
+       FROM reports r WHERE ${where.join(' AND ')} ORDER BY r.resolved_at DESC LIMIT $${values.length}`,
+      values,
+    );
+    return r.rows.map((x) => ({ code: x.code, category: x.category, address: x.address, ward: x.ward, resolvedAt: x.resolved_at, rating: x.rating, publish: x.publish, resultPhotos: x.result_photos }));
+  }
+
   async weekFigures(from: Date, to: Date): Promise<{ received: number; resolved: number; medianDays: number | null; topCodes: string[] }> {
     const r = await this.db.query<{ received: number; resolved: number; median: number | null }>(
       `SELECT (SELECT count(*)::int FROM reports WHERE created_at >= $1 AND created_at < $2) AS received,

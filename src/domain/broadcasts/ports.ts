@@ -59,6 +59,10 @@ export interface BroadcastsRepo {
   approve(id: string, approver: Actor, sendAt: Date | null): Promise<DeliveryRecord[]>;
   cancel(id: string, actor: Actor): Promise<void>;
   weekDigestExists(weekStart: string): Promise<boolean>;
+  /** Resolved reports an officer may pick, newest resolution first, with what decides eligibility. */
+  candidates(f: { ward?: string; category?: string; from?: Date; to?: Date; minRating?: number; limit: number }): Promise<
+    Array<{ code: string; category: string; address: string | null; ward: string | null; resolvedAt: Date; rating: number | null; publish: boolean | null; resultPhotos: number }>
+  >;
   /** The week's figures for the digest: received, resolved, median days to resolve, best-rated resolutions. */
   weekFigures(from: Date, to: Date): Promise<{ received: number; resolved: number; medianDays: number | null; topCodes: string[] }>;
   /** The final caption of a draft and what was removed from it (shown to the officer). */
