@@ -20,6 +20,7 @@ import { messengerTurnsSuite } from './messenger-turns.bench';
 import { nluSuite } from './nlu.bench';
 import { photoSuite } from './photo.bench';
 import { zaloSuite } from './zalo.bench';
+import { broadcastSuite } from './broadcast.bench';
 
 const SUITES: readonly Suite[] = [
   messengerAckSuite,
@@ -27,6 +28,7 @@ const SUITES: readonly Suite[] = [
   photoSuite,
   zaloSuite,
   nluSuite,
+  broadcastSuite,
 ];
 
 const REPORT_FILE = path.join(__dirname, '..', '..', 'BENCHMARKS.md');
