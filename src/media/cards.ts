@@ -37,9 +37,23 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** A line of text as a transparent PNG (Pango with the shipped font). */
-async function textImage(text: string, o: { size: number; bold?: boolean; color: string; width: number }): Promise<sharp.OverlayOptions['input'] & Buffer> {
-  return sharp({
+/**
+ * An image handed between steps undecoded: raw pixels with their shape, so no step encodes a PNG
+ * or JPEG only for the next one to decode it again.
+ */
+interface Pixels {
+  readonly input: Buffer;
+  readonly raw: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
+}
+
+async function pixels(img: sharp.Sharp): Promise<Pixels> {
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  return { input: data, raw: { width: info.width, height: info.height, channels: info.channels } };
+}
+
+/** A line of text as transparent pixels (Pango with the shipped font). */
+async function textImage(text: string, o: { size: number; bold?: boolean; color: string; width: number }): Promise<Pixels> {
+  return pixels(sharp({
     text: {
       text: `<span foreground="${o.color}">${esc(text)}</span>`,
       font: `Be Vietnam Pro ${o.bold ? 'Bold ' : ''}${o.size}`,
@@ -48,37 +62,32 @@ async function textImage(text: string, o: { size: number; bold?: boolean; color:
       width: o.width,
       wrap: 'word-char',
     },
-  })
-    .png()
-    .toBuffer();
+  }));
 }
 
-async function photoTile(store: ImageStore, key: string): Promise<Buffer> {
+async function photoTile(store: ImageStore, key: string): Promise<Pixels> {
   const img = await store.get(key);
   if (!img) throw new Error(`photo ${key} is not in the image store`);
-  return sharp(img.data).resize(PHOTO_W, PHOTO_H, { fit: 'cover' }).jpeg({ quality: 85 }).toBuffer();
+  // JPEGs shrink while they load (libjpeg's DCT scaling), so a 1600 px photo is never fully decoded.
+  return pixels(sharp(img.data).rotate().resize(PHOTO_W, PHOTO_H, { fit: 'cover' }).removeAlpha());
 }
 
-async function label(text: string, color: string): Promise<Buffer> {
+async function label(text: string, color: string): Promise<Pixels> {
   const t = await textImage(text, { size: 26, bold: true, color: '#ffffff', width: 400 });
-  const meta = await sharp(t).metadata();
-  const w = (meta.width ?? 100) + 32;
-  const h = (meta.height ?? 30) + 16;
-  return sharp({ create: { width: w, height: h, channels: 4, background: color } })
-    .composite([{ input: t, left: 16, top: 8 }])
-    .png()
-    .toBuffer();
+  const w = t.raw.width + 32;
+  const h = t.raw.height + 16;
+  return pixels(sharp({ create: { width: w, height: h, channels: 4, background: color } }).composite([{ ...t, left: 16, top: 8 }]));
 }
 
 export function createCardRenderer(store: ImageStore, brand: CardBranding): CardRenderer {
   // What every card of a language shares is drawn once.
-  const fixed = new Map<Locale, Promise<{ header: Buffer; head: Buffer; city: Buffer; before: Buffer; after: Buffer }>>();
+  const fixed = new Map<Locale, Promise<{ header: Pixels; head: Pixels; city: Pixels; before: Pixels; after: Pixels }>>();
   const fixedParts = (locale: Locale) => {
     let p = fixed.get(locale);
     if (!p) {
       const L = LABELS[locale];
       p = Promise.all([
-        sharp({ create: { width: CARD_WIDTH, height: HEADER_H, channels: 3, background: brand.color } }).png().toBuffer(),
+        pixels(sharp({ create: { width: CARD_WIDTH, height: HEADER_H, channels: 3, background: brand.color } })),
         textImage(L.head, { size: 34, bold: true, color: '#ffffff', width: CARD_WIDTH - 2 * PAD - 360 }),
         textImage(brand.cityName[locale], { size: 22, color: '#ffffff', width: 340 }),
         label(L.before, '#c0392b'),
@@ -103,18 +112,18 @@ export function createCardRenderer(store: ImageStore, brand: CardBranding): Card
       const textTop = photosTop + PHOTO_H + PAD;
       return sharp({ create: { width: CARD_WIDTH, height: CARD_HEIGHT, channels: 3, background: '#f7f9fb' } })
         .composite([
-          { input: f.header, left: 0, top: 0 },
-          { input: f.head, left: PAD, top: 26 },
-          { input: f.city, left: CARD_WIDTH - PAD - 340, top: 36 },
-          { input: before, left: PAD, top: photosTop },
-          { input: after, left: 2 * PAD + PHOTO_W, top: photosTop },
-          { input: f.before, left: PAD + 12, top: photosTop + 12 },
-          { input: f.after, left: 2 * PAD + PHOTO_W + 12, top: photosTop + 12 },
-          { input: line1, left: PAD, top: textTop },
-          { input: line2, left: PAD, top: textTop + 48 },
-          { input: line3, left: PAD, top: textTop + 92 },
+          { ...f.header, left: 0, top: 0 },
+          { ...f.head, left: PAD, top: 26 },
+          { ...f.city, left: CARD_WIDTH - PAD - 340, top: 36 },
+          { ...before, left: PAD, top: photosTop },
+          { ...after, left: 2 * PAD + PHOTO_W, top: photosTop },
+          { ...f.before, left: PAD + 12, top: photosTop + 12 },
+          { ...f.after, left: 2 * PAD + PHOTO_W + 12, top: photosTop + 12 },
+          { ...line1, left: PAD, top: textTop },
+          { ...line2, left: PAD, top: textTop + 48 },
+          { ...line3, left: PAD, top: textTop + 92 },
         ])
-        .jpeg({ quality: 85, mozjpeg: true })
+        .jpeg({ quality: 85 })
         .toBuffer();
     },
 
@@ -123,9 +132,9 @@ export function createCardRenderer(store: ImageStore, brand: CardBranding): Card
       const title = await textImage(d.title, { size: 40, bold: true, color: '#ffffff', width: CARD_WIDTH - 2 * PAD });
       return sharp({ create: { width: CARD_WIDTH, height: 630, channels: 3, background: '#f7f9fb' } })
         .composite([
-          { input: await sharp({ create: { width: CARD_WIDTH, height: 140, channels: 3, background: brand.color } }).png().toBuffer(), left: 0, top: 0 },
-          { input: title, left: PAD, top: 40 },
-          ...lines.map((input, i) => ({ input, left: PAD, top: 190 + i * 90 })),
+          { ...(await pixels(sharp({ create: { width: CARD_WIDTH, height: 140, channels: 3, background: brand.color } }))), left: 0, top: 0 },
+          { ...title, left: PAD, top: 40 },
+          ...lines.map((line, i) => ({ ...line, left: PAD, top: 190 + i * 90 })),
         ])
         .jpeg({ quality: 85 })
         .toBuffer();
