@@ -21,6 +21,7 @@ import { nluSuite } from './nlu.bench';
 import { photoSuite } from './photo.bench';
 import { zaloSuite } from './zalo.bench';
 import { broadcastSuite } from './broadcast.bench';
+import { soakSuite } from './soak.bench';
 
 const SUITES: readonly Suite[] = [
   messengerAckSuite,
@@ -29,6 +30,7 @@ const SUITES: readonly Suite[] = [
   zaloSuite,
   nluSuite,
   broadcastSuite,
+  soakSuite,
 ];
 
 const REPORT_FILE = path.join(__dirname, '..', '..', 'BENCHMARKS.md');

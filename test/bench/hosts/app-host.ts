@@ -4,7 +4,8 @@
  * Zalo OpenAPI, Nominatim).
  *
  * Calls: `drain` waits until every accepted event has been handled and returns the inbox counts;
- * `usage` returns peak RSS and CPU time; `pauseWorker`/`resumeWorker` (diagnostics only) stop the
+ * `usage` returns peak RSS and CPU time; `memory` the current RSS and heap (after a full collection
+ * when the host runs with --expose-gc); `pauseWorker`/`resumeWorker` (diagnostics only) stop the
  * inbox worker from picking up new events, so the ack path can be measured alone; events accepted
  * meanwhile are marked `skipped` on resume, never handled. `discardBacklog` marks every event still
  * pending `skipped` and waits for the turns already in progress (for backlogs that would take long
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
     DATA_DIR: required('BENCH_DATA_DIR'),
     PUBLIC_URL: 'http://bot.test',
     SIMULATOR: 'off',
+    // The soak suite sends photos the fake Graph API hosts on loopback.
+    ...(process.env.BENCH_MEDIA_FETCH_ALLOW ? { MEDIA_FETCH_ALLOW: process.env.BENCH_MEDIA_FETCH_ALLOW } : {}),
   });
   // warn and above only, to stderr (the runner prefixes and shows it): errors must not go unseen.
   const logger = createLogger('warn', process.stderr);
@@ -129,6 +132,14 @@ async function main(): Promise<void> {
         const out = { pgQueries };
         if ((arg as { reset?: boolean } | undefined)?.reset) pgQueries = 0;
         return out;
+      },
+      async memory() {
+        // With --expose-gc (the soak suite), the heap is measured after a full collection, so what
+        // is left is what the process still holds.
+        const gc = (globalThis as { gc?: () => void }).gc;
+        if (gc) gc();
+        const m = process.memoryUsage();
+        return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, collected: gc !== undefined };
       },
       async usage() {
         const u = process.resourceUsage();
