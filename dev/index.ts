@@ -42,6 +42,9 @@ export async function startDevTools(config: Config, logger: Logger): Promise<Dev
   if (!config.zalo) {
     zalo = new FakeZaloApi({ appId: FAKE_SECRETS.zaloAppId, appSecret: FAKE_SECRETS.zaloAppSecret, refreshToken: FAKE_SECRETS.zaloRefreshToken });
     await zalo.start();
+    // Two groups the simulated OA manages, so broadcasts have somewhere to go out of the box.
+    zalo.addGroup({ groupId: 'sim-group-phu-hoi', name: 'Cư dân phường Phú Hội', members: 184 });
+    zalo.addGroup({ groupId: 'sim-group-vy-da', name: 'Tổ dân phố 5 – Vỹ Dạ', members: 57 });
     const z = zalo;
     stops.push(() => z.stop());
     effective = {

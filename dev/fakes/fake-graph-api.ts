@@ -628,6 +628,11 @@ export class FakeGraphApi {
   }
 
   /** Photos and feed posts made on the Page. */
+  /** A file the fake serves under `/cdn/<key>` (hosted by a test or uploaded as a Page photo). */
+  hostedFile(key: string): { data: Buffer; contentType: string } | undefined {
+    return this.cdn.get(key);
+  }
+
   pagePosts(): PagePost[] {
     return [...this.posts];
   }

@@ -130,7 +130,7 @@ export class FakeZaloApi extends EventEmitter {
   private failures: FakeZaloFailure[] = [];
   private interactions = new Map<string, number>();
   private profiles = new Map<string, FakeUserProfile>();
-  private uploads = new Map<string, { size: number; type: string }>();
+  private uploads = new Map<string, { size: number; type: string; data: Buffer }>();
   private files = new Map<string, { contentType: string; bytes: Buffer }>();
   private groups = new Map<string, FakeGroup>();
   private groupPosts: FakeGroupMessage[] = [];
@@ -251,6 +251,17 @@ export class FakeZaloApi extends EventEmitter {
 
   group(groupId: string): FakeGroup | undefined {
     return this.groups.get(groupId);
+  }
+
+  /** Every group the OA has, in the order they were added. */
+  groupList(): FakeGroup[] {
+    return [...this.groups.values()];
+  }
+
+  /** The bytes and type of an uploaded image (`/v2.0/oa/upload/image`), so the simulator can show it. */
+  uploadedImage(attachmentId: string): { data: Buffer; type: string } | undefined {
+    const u = this.uploads.get(attachmentId);
+    return u ? { data: u.data, type: u.type } : undefined;
   }
 
   /** Messages posted into groups, oldest first, optionally of one group. */
@@ -542,7 +553,7 @@ export class FakeZaloApi extends EventEmitter {
     if (kind === undefined) return fail(-201, 'file type is invalid: only jpg and png');
     if (bytes.length > this.imageMaxBytes) return fail(-210, 'Parameter exceeds allowable limit: file size');
     const attachmentId = crypto.randomBytes(16).toString('hex');
-    this.uploads.set(attachmentId, { size: bytes.length, type: kind });
+    this.uploads.set(attachmentId, { size: bytes.length, type: kind, data: bytes });
     return ok({ attachment_id: attachmentId });
   }
 

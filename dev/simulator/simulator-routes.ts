@@ -215,6 +215,40 @@ export function mountSimulator(app: express.Express, opts: SimulatorOptions): vo
     return res.json(calls.slice(-limit));
   });
 
+  // What the city published: the OA's Zalo groups and the Facebook Page, as their members see them.
+  r.get('/api/posts', (_req, res) => {
+    noStore(res);
+    const groups = (opts.zalo?.groupList() ?? []).map((g) => ({ id: g.groupId, name: g.name, members: g.members, status: g.status }));
+    const names = new Map(groups.map((g) => [g.id, g.name]));
+    const posts: PublicPost[] = [];
+    for (const m of opts.zalo?.groupMessages() ?? []) {
+      posts.push({
+        id: m.messageId,
+        where: 'zalo-group',
+        target: names.get(m.groupId) ?? m.groupId,
+        at: m.at.toISOString(),
+        text: m.text,
+        images: groupImages(m.message).map((id) => `/simulator/api/zalo-image/${encodeURIComponent(id)}`),
+      });
+    }
+    const pagePosts = opts.graph?.pagePosts() ?? [];
+    const photoUrl = new Map(pagePosts.filter((p) => p.kind === 'photo').map((p) => [p.id, p.url]));
+    for (const p of pagePosts) {
+      if (!p.published) continue;
+      const images = p.kind === 'photo' ? [p.url] : (p.attachedMedia ?? []).map((id) => photoUrl.get(id));
+      posts.push({ id: p.postId ?? p.id, where: 'facebook-page', target: 'Facebook Page', at: p.at.toISOString(), text: p.message ?? '', images: images.filter((u): u is string => !!u) });
+    }
+    posts.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+    return res.json({ groups, page: opts.graph ? { name: 'Facebook Page' } : null, posts });
+  });
+
+  r.get('/api/zalo-image/:id', (req, res) => {
+    const img = opts.zalo?.uploadedImage(String(req.params.id));
+    if (!img) return res.status(404).json({ error: 'no such upload' });
+    res.setHeader('cache-control', 'private, max-age=3600');
+    return res.type(img.type === 'png' ? 'image/png' : 'image/jpeg').send(img.data);
+  });
+
   // The page shows photos hosted by the fakes (other loopback ports) and the resident's uploads.
   const policy = pagePolicy({
     defaultSrc: ["'self'"],
@@ -329,6 +363,23 @@ function decodeImage(i: SendInput): Buffer {
 
 function dropEmpty<T extends Record<string, string | undefined>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v.trim() !== '')) as T;
+}
+
+/** A post in a Zalo group or on the Page, newest first in `/api/posts`. */
+export interface PublicPost {
+  readonly id: string;
+  readonly where: 'zalo-group' | 'facebook-page';
+  /** The group's name, or "Facebook Page". */
+  readonly target: string;
+  readonly at: string;
+  readonly text: string;
+  readonly images: string[];
+}
+
+/** The attachment ids of a group media message (`attachment.payload.elements[].attachment_id`). */
+function groupImages(message: Record<string, unknown>): string[] {
+  const attachment = message.attachment as { payload?: { elements?: Array<{ attachment_id?: unknown }> } } | undefined;
+  return (attachment?.payload?.elements ?? []).map((e) => e.attachment_id).filter((id): id is string => typeof id === 'string');
 }
 
 function channelOf(v: unknown): SimChannel | undefined {

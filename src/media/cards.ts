@@ -114,7 +114,7 @@ export function createCardRenderer(store: ImageStore, brand: CardBranding): Card
         .composite([
           { ...f.header, left: 0, top: 0 },
           { ...f.head, left: PAD, top: 26 },
-          { ...f.city, left: CARD_WIDTH - PAD - 340, top: 36 },
+          { ...f.city, left: CARD_WIDTH - PAD - f.city.raw.width, top: 36 },
           { ...before, left: PAD, top: photosTop },
           { ...after, left: 2 * PAD + PHOTO_W, top: photosTop },
           { ...f.before, left: PAD + 12, top: photosTop + 12 },

@@ -3,7 +3,9 @@
  * draft exactly as it will be posted (with what was removed from the resident's words), approves
  * it, and the group gets the post. A viewer cannot open the page. axe checks every page.
  */
+import express from 'express';
 import sharp from 'sharp';
+import { mountSimulator } from '../../dev/simulator/simulator-routes';
 import type { Page } from 'playwright-core';
 import type { Actor } from '../../src/domain/staff/actor';
 import { fileReport } from '../support/file-report';
@@ -76,7 +78,32 @@ it('a communications officer composes, previews and approves a broadcast; the gr
   });
   expect(h.zalo.groupMessages('g-thuan-hoa')).toHaveLength(1);
   await page.close();
-}, 90_000);
+
+  // The simulator shows the group as its members see it: the caption and the card.
+  const simApp = express();
+  mountSimulator(simApp, { appBaseUrl: () => server.url, graph: h.graph, zalo: h.zalo });
+  const sim = await listen(simApp);
+  const simPage = await browser.context.newPage();
+  try {
+    await withFailureScreenshot(simPage, 'broadcast-simulator', async () => {
+      await simPage.goto(`${sim.url}/simulator`);
+      await simPage.getByRole('tab', { name: 'Groups & Page' }).click();
+      const post = simPage.locator('article.post.zalo-group');
+      await post.waitFor();
+      expect(await post.locator('header').textContent()).toContain('Phường Thuận Hóa');
+      expect(await post.locator('p').textContent()).toContain(code);
+      await post.locator('img').waitFor();
+      await simPage.waitForFunction(() => {
+        const img = document.querySelector('article.post img') as HTMLImageElement | null;
+        return !!img && img.complete && img.naturalWidth > 0;
+      });
+      await snap(simPage, '23-simulator-group-post');
+    });
+  } finally {
+    await simPage.close();
+    await sim.close();
+  }
+}, 120_000);
 
 it('a viewer is refused the broadcast pages', async () => {
   const viewer = await createStaff(h, 'viewer');

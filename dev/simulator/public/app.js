@@ -152,6 +152,7 @@
   // ---- polling -----------------------------------------------------------------------------------
 
   async function poll() {
+    if (state.channel === 'posts') return pollPosts();
     if (state.polling || !state.userId) return;
     state.polling = true;
     var c = conv();
@@ -417,14 +418,59 @@
 
   // ---- channel and resident ----------------------------------------------------------------------
 
+  // ---- groups & page: what broadcasts published ---------------------------------------------------
+
+  async function pollPosts() {
+    try {
+      var out = await api('GET', '/simulator/api/posts');
+      if (state.channel !== 'posts') return;
+      renderPosts(out);
+      setStatus('');
+    } catch (err) {
+      setStatus('Could not load the posts: ' + err.message, true);
+    }
+  }
+
+  function renderPosts(out) {
+    var key = JSON.stringify(out);
+    if (key === state.postsKey) return;
+    state.postsKey = key;
+    var box = $('messages');
+    box.textContent = '';
+    var groups = out.groups.map(function (g) { return g.name + ' (' + g.members + (g.status === 'enabled' ? '' : ', ' + g.status) + ')'; });
+    box.appendChild(el('div', { class: 'bubble system' }, [
+      'Posts the city published, as members see them. Zalo groups: ' + (groups.join(', ') || 'none') +
+      (out.page ? '; and the Facebook Page.' : '.') + ' Broadcasts are composed in the staff console.',
+    ]));
+    if (out.posts.length === 0) box.appendChild(el('div', { class: 'bubble system', text: 'Nothing published yet.' }));
+    out.posts.forEach(function (p) {
+      var imgs = el('div', { class: 'post-images' }, p.images.map(function (src) { return el('img', { src: src, alt: 'Before/after card', loading: 'lazy' }); }));
+      box.appendChild(el('article', { class: 'post ' + p.where }, [
+        el('header', {}, [
+          el('strong', { text: p.target }),
+          el('span', { text: p.where === 'zalo-group' ? ' · Zalo group' : ' · Facebook' }),
+          el('span', { text: ' · ' + time(Date.parse(p.at)) }),
+        ]),
+        p.text ? el('p', { text: p.text }) : null,
+        p.images.length ? imgs : null,
+      ]));
+    });
+  }
+
   function selectChannel(channel) {
-    if (state.channels.indexOf(channel) < 0) return;
+    if (channel === 'posts' ? state.channels.length === 0 : state.channels.indexOf(channel) < 0) return;
     state.channel = channel;
     store('sim.channel', channel);
     document.body.setAttribute('data-channel', channel);
     Array.prototype.forEach.call(document.querySelectorAll('#channels button'), function (b) {
       b.setAttribute('aria-selected', String(b.getAttribute('data-channel') === channel));
     });
+    if (channel === 'posts') {
+      state.postsKey = '';
+      $('messages').textContent = '';
+      pollPosts();
+      return;
+    }
     $('follow').textContent = channel === 'zalo' ? 'Follow OA' : 'Get Started';
     $('text').placeholder = channel === 'zalo' ? 'Nhập tin nhắn (Zalo)…' : 'Aa — message the Page…';
     selectUser(store('sim.user.' + channel) || randomId());
@@ -456,7 +502,7 @@
     }
     Array.prototype.forEach.call(document.querySelectorAll('#channels button'), function (b) {
       var ch = b.getAttribute('data-channel');
-      if (state.channels.indexOf(ch) < 0) { b.disabled = true; b.title = ch + ' is not simulated in this run'; }
+      if (ch !== 'posts' && state.channels.indexOf(ch) < 0) { b.disabled = true; b.title = ch + ' is not simulated in this run'; }
       b.addEventListener('click', function () { selectChannel(ch); });
     });
     $('user').addEventListener('change', function () { selectUser($('user').value); });
@@ -476,7 +522,7 @@
 
     if (window.matchMedia('(min-width: 1100px)').matches) $('calls-panel').open = true;
     var saved = store('sim.channel');
-    selectChannel(state.channels.indexOf(saved) >= 0 ? saved : state.channels[0]);
+    selectChannel(state.channels.indexOf(saved) >= 0 || saved === 'posts' ? saved : state.channels[0]);
     setInterval(poll, POLL_MS);
     $('text').focus();
   }

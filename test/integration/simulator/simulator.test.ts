@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
+import { PagePublisher } from '../../../src/clients/graph/page-publisher';
 import { verifyZaloSignature } from '../../../src/channels/zalo/zalo-signature';
 import { FAKE_SECRETS } from '../../../dev/fake-credentials';
 import { FakeZaloApi } from '../../../dev/fakes/fake-zalo-api';
@@ -62,6 +63,21 @@ describe('the simulator on Messenger, against the real app', () => {
     expect(res.status).toBe(200);
     return res.body as TranscriptItem[];
   }
+
+  it('shows what the city published on the Page as a post with its photo (Groups & Page)', async () => {
+    const page = new PagePublisher({ origin: h.graph.url, pageId: TEST_MESSENGER.pageId, accessToken: TEST_MESSENGER.accessToken, appSecret: TEST_MESSENGER.appSecret });
+    const card = await jpeg();
+    const postId = await page.publish('Đã xử lý: PA-ABC234 #B7', [await page.uploadPhoto(card)]);
+    const res = await request(sim).get('/simulator/api/posts');
+    expect(res.status).toBe(200);
+    expect(res.body.groups).toEqual([]);
+    expect(res.body.page).toEqual({ name: 'Facebook Page' });
+    // Unpublished photo uploads are not posts of their own.
+    expect(res.body.posts).toEqual([{ id: postId, where: 'facebook-page', target: 'Facebook Page', at: expect.any(String), text: 'Đã xử lý: PA-ABC234 #B7', images: [expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/cdn\//)] }]);
+    const img = await fetch(res.body.posts[0].images[0]);
+    expect(img.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await img.arrayBuffer()).equals(card)).toBe(true);
+  });
 
   it('serves the page, its script and its stylesheet, with no external resources', async () => {
     const page = await request(sim).get('/simulator');
