@@ -44,6 +44,9 @@ export interface ReportJson {
   }>;
 }
 
+/** Exactly the photo keys of the API (whatever else a view carries). */
+const photoJson = (p: PhotoView): PhotoView => ({ id: p.id, url: p.url, thumbnailUrl: p.thumbnailUrl, width: p.width, height: p.height, ...(p.originalUrl !== undefined ? { originalUrl: p.originalUrl } : {}) });
+
 export function reportJson(x: ReportWithHistory): ReportJson {
   const r = x.report;
   return {
@@ -62,8 +65,8 @@ export function reportJson(x: ReportWithHistory): ReportJson {
     reopenCount: r.reopenCount,
     rating: r.rating,
     ratingComment: r.ratingComment,
-    photos: x.photos,
-    resultPhotos: x.resultPhotos,
+    photos: x.photos.map(photoJson),
+    resultPhotos: x.resultPhotos.map(photoJson),
     history: x.timeline.map((e) => ({
       at: e.at.toISOString(),
       from: e.from,

@@ -17,7 +17,7 @@ import path from 'node:path';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import multer from 'multer';
 import { cityDay } from '../../app/remind-overdue';
-import type { ReportDetail } from '../../app/staff-report-queries';
+import type { PhotoView, ReportDetail } from '../../app/staff-report-queries';
 import { decideTransition, LifecycleError, REPORT_STATUSES, type ReportStatus, type TransitionRequest } from '../../domain/reports/lifecycle';
 import {
   categoryEditable,
@@ -316,8 +316,8 @@ export function reportPages(r: Router, kit: ConsoleKit, d: ReportDeskDeps, limit
         error: o.error ?? null,
         values: { note: '', internalNote: '', agency: report.agency ? '' : (report.proposedAgency ?? ''), duplicateOf: '', text: '', category: report.category, categoryNote: '', ...(o.values ?? {}) },
         facts: facts(c, report, detail.sla),
-        photos: detail.photos,
-        resultPhotos: detail.resultPhotos,
+        photos: detail.photos.map(samePage),
+        resultPhotos: detail.resultPhotos.map(samePage),
         history: detail.timeline.map((e) => historyLine(c, e, detail.actorNames)),
         nearby: detail.nearby.map((n) => ({ ...n, status: c.t(STATUS_KEYS[n.status]), createdAt: c.formatTime(n.createdAt), description: excerpt(n.description, 80) })),
         actions: availableActions(actor, report),
@@ -505,6 +505,21 @@ const FIELD_KEYS: Record<string, string> = {
   limit: 'console:reports.filter.title',
   cursor: 'console:reports.filter.title',
 };
+
+/**
+ * Photo links of a console page point at this server's `/media` (relative), whatever PUBLIC_URL
+ * says: the console may be opened from another host name than the residents' links use.
+ */
+function samePage(p: PhotoView): PhotoView {
+  const path = (u: string) => {
+    try {
+      return new URL(u).pathname;
+    } catch {
+      return u;
+    }
+  };
+  return { ...p, url: path(p.url), thumbnailUrl: path(p.thumbnailUrl), ...(p.originalUrl ? { originalUrl: path(p.originalUrl) } : {}) };
+}
 
 function emptyFilter(): ReportFilter {
   return { statuses: [], categories: [], wards: [], agencies: [], overdue: false, reopened: false, from: null, to: null, q: null, sort: 'newest' };
