@@ -137,9 +137,16 @@ function applyVisibility(w: Where, v: ReportVisibility): void {
   switch (v.kind) {
     case 'all':
       return;
-    case 'routed':
-      w.add(`(r.agency = ANY(${w.param(v.agencies)}::text[]) OR r.ward = ANY(${w.param(v.wards)}::text[]))`);
+    case 'routed': {
+      // One side alone keeps an ordered index scan possible (`agency = $1` on reports_agency_created).
+      const byAgency = () => (v.agencies.length === 1 ? `r.agency = ${w.param(v.agencies[0])}` : `r.agency = ANY(${w.param(v.agencies)}::text[])`);
+      const byWard = () => (v.wards.length === 1 ? `r.ward = ${w.param(v.wards[0])}` : `r.ward = ANY(${w.param(v.wards)}::text[])`);
+      if (v.agencies.length === 0 && v.wards.length === 0) w.add('false');
+      else if (v.wards.length === 0) w.add(byAgency());
+      else if (v.agencies.length === 0) w.add(byWard());
+      else w.add(`(${byAgency()} OR ${byWard()})`);
       return;
+    }
     case 'statuses':
       w.add(`r.status = ANY(${w.param(v.statuses)}::text[])`);
       return;

@@ -19,6 +19,7 @@ import { messengerAckSuite } from './messenger-ack.bench';
 import { messengerTurnsSuite } from './messenger-turns.bench';
 import { nluSuite } from './nlu.bench';
 import { photoSuite } from './photo.bench';
+import { reportDeskSuite } from './report-desk.bench';
 import { zaloSuite } from './zalo.bench';
 
 const SUITES: readonly Suite[] = [
@@ -27,6 +28,7 @@ const SUITES: readonly Suite[] = [
   photoSuite,
   zaloSuite,
   nluSuite,
+  reportDeskSuite,
 ];
 
 const REPORT_FILE = path.join(__dirname, '..', '..', 'BENCHMARKS.md');
