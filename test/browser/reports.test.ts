@@ -198,6 +198,15 @@ it('shows the filter on a clustered map', async () => {
     await page.getByText(/Đang hiển thị \d+ phản ánh\./).waitFor();
     await checkA11y(page, 'the map page');
     await snap(page, 'reports-06-map');
+    await page.getByRole('link', { name: 'Về danh sách với cùng bộ lọc' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Phản ánh' }).waitFor();
+    await page.getByLabel('Sắp xếp').selectOption({ label: 'Sắp đến hạn trước' });
+    await page.getByRole('button', { name: 'Lọc' }).click();
+    await page.waitForURL(/sort=due/);
+    expect(await page.locator('tr.row-overdue').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: 'Trang sau' }).count()).toBe(1);
+    await checkA11y(page, 'a long list with overdue reports');
+    await snap(page, 'reports-09-list-busy');
     watch.assertClean();
   });
   await page.close();

@@ -13,8 +13,9 @@ CREATE FUNCTION phananh_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLE
 $$;
 
 -- Every report has a due time (filing sets it from the category's SLA); the "due" sort relies on it.
+-- A row written without one (a hand-made fixture) gets the default SLA of migration 005.
 UPDATE reports SET due_at = created_at + interval '72 hours' WHERE due_at IS NULL;
-ALTER TABLE reports ALTER COLUMN due_at SET NOT NULL;
+ALTER TABLE reports ALTER COLUMN due_at SET DEFAULT now() + interval '72 hours', ALTER COLUMN due_at SET NOT NULL;
 
 ALTER TABLE reports
   -- The agency the city's ward × category table proposes at filing (null: the IOC decides by hand).
