@@ -262,9 +262,15 @@ export function reportPages(r: Router, kit: ConsoleKit, d: ReportDeskDeps, limit
   r.get('/reports/map.json', read, async (req, res) => {
     const actor = requireActor(req);
     const c = fast(views.common(req));
-    const query = parseReportQuery(req.query as Record<string, unknown>, filterChoices(d));
+    let query: ReportQuery;
+    try {
+      query = parseReportQuery(req.query as Record<string, unknown>, filterChoices(d));
+    } catch (err) {
+      if (err instanceof DeskError) return res.status(422).json({ error: { code: err.code, message: err.message, fields: err.fields ?? [] } });
+      throw err;
+    }
     const { points, truncated } = await d.queries.points(actor, query.filter);
-    res.json({
+    return res.json({
       truncated,
       points: points.map((p) => ({ code: p.code, lat: p.lat, lng: p.lng, overdue: p.overdue, status: p.status, label: `${p.code} · ${c.t(STATUS_KEYS[p.status])} · ${categoryTitle(p.category, c.locale)}` })),
     });

@@ -305,6 +305,9 @@ describe('the console list page', () => {
     expect(map.body.truncated).toBe(false);
     expect(map.body.points.map((p: { code: string }) => p.code).sort()).toEqual(specs.filter((s) => s.agency === 'hepco').map((s) => s.code).sort());
     expect(Object.keys(map.body.points[0]).sort()).toEqual(['code', 'label', 'lat', 'lng', 'overdue', 'status']);
+    const bad = await hepcoSession.agent.get('/console/reports/map.json?status=fixed');
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.code).toBe('report.bad-filter');
   });
 
   it('the map page allows the tile server in its image policy and nothing else changes', async () => {
