@@ -92,6 +92,10 @@ const EnvSchema = z.object({
   LOGIN_IP_LIMIT: intSetting(30, 1, 100_000),
   PASSWORD_LINK_HOURS: intSetting(24, 1, 24 * 14),
   // ── end of the staff console's settings ──
+
+  // ── Report desk (src/console/reports) ──
+  STAFF_API_RATE_PER_MINUTE: intSetting(600, 1, 1_000_000),
+  // ── end of the report desk's settings ──
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -162,6 +166,8 @@ export interface Config {
   readonly windows: { readonly messengerWindowHours: number; readonly zaloWindowDays: number; readonly zbsStatusTemplateId: string | undefined };
   /** The staff console (src/console): first admin, sessions, cookies, sign-in limits. */
   readonly console: ConsoleSettings;
+  /** Report desk: requests per minute and staff user (or API key) on the report API and exports. */
+  readonly reportDesk: { readonly apiRatePerMinute: number };
 }
 
 // ── Staff console settings ──
@@ -311,6 +317,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     inboxRetentionDays: e.INBOX_RETENTION_DAYS,
     windows: { messengerWindowHours: e.MESSENGER_WINDOW_HOURS, zaloWindowDays: e.ZALO_WINDOW_DAYS, zbsStatusTemplateId: e.ZALO_ZBS_TEMPLATE_STATUS_ID },
     console: consoleSettings(e),
+    reportDesk: { apiRatePerMinute: e.STAFF_API_RATE_PER_MINUTE },
   };
 }
 

@@ -33,6 +33,11 @@ import { zaloGroupDirectory } from './channels/zalo/zalo-group-directory';
 import { pagePostPublisher } from './channels/messenger/page-post-publisher';
 import { PagePublisher } from './clients/graph/page-publisher';
 import { PurgeRetained } from './app/purge-retained';
+import { publicPhotoKey } from './app/public-photo-key';
+import { RemindOverdue, StaffNoticeQueries } from './app/remind-overdue';
+import { RouteReport } from './app/route-report';
+import { StaffReportActions } from './app/staff-report-actions';
+import { StaffReportQueries } from './app/staff-report-queries';
 import { SaveContact } from './app/save-contact';
 import { createMessengerBot } from './channels/messenger/messenger-bot';
 import { setUpMessengerProfile } from './channels/messenger/messenger-profile';
@@ -48,6 +53,7 @@ import { createMessengerClient } from './clients/graph/messenger-client';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createStaffConsole, type StaffConsole } from './console';
+import { createReportDesk } from './console/reports/desk';
 import type { DevToolsModule } from './dev-tools';
 import type { OutboundMessage } from './domain/messages';
 import type { ResidentChannels } from './domain/notifications/ports';
@@ -88,6 +94,7 @@ import { PgPasswordLinksRepo } from './storage/staff-password-links-repo';
 import { PgStaffSessionStore } from './storage/staff-session-store';
 import { PgStaffTokensRepo } from './storage/staff-tokens-repo';
 import { PgStaffUsersRepo } from './storage/staff-users-repo';
+import { PgStaffNoticesRepo, PgStaffReportsRepo } from './storage/staff-reports-repo';
 
 export interface ApplicationOptions {
   readonly config: Config;
@@ -132,6 +139,8 @@ export interface Application {
     readonly recordPhoto: RecordPhoto;
     readonly purgeRetained: PurgeRetained;
     readonly broadcasts: Broadcasts;
+    /** The staff report desk (issue 11): list/detail/CSV reads, staff actions, the overdue reminder. */
+    readonly reportDesk: { readonly queries: StaffReportQueries; readonly actions: StaffReportActions; readonly remindOverdue: RemindOverdue };
   };
   /** Platform clients of the enabled channels. */
   readonly clients: { readonly messenger?: ReturnType<typeof createMessengerClient>; readonly zalo?: ZaloOaClient };
@@ -194,6 +203,9 @@ export function createApplication(o: ApplicationOptions): Application {
   const geocoder =
     o.geocoder ??
     createGeocoder({ provider: config.geocoder.provider, url: config.geocoder.url, countryCode: city.geocoder.countryCode, suffix: city.geocoder.suffix, language: 'vi', logger });
+  // ── Report desk (issue 11): routing at filing (ward from the point, proposed agency) ──
+  const routeReport = new RouteReport(content.routing);
+  // ── end ──
   const fileReport = new FileReport({
     drafts: new PgDraftsRepo(db),
     reports,
@@ -204,6 +216,7 @@ export function createApplication(o: ApplicationOptions): Application {
     categories,
     clock,
     draftIdleHours: config.draftIdleHours,
+    routing: routeReport,
   });
   const queries = new ReportQueries({ reports, mediaUrl: toMediaUrl });
   const changeStatus = new ChangeStatus({ reports, jobs, city, clock, reopenDays: config.reopenDays });
@@ -222,7 +235,17 @@ export function createApplication(o: ApplicationOptions): Application {
     const n = await closeResolvedReports.run();
     if (n > 0) logger.info({ closed: n }, 'resolved reports closed after the reopen window');
   });
-  jobs.register(overdueReminders, async () => undefined); // agencies' reminders arrive with the console
+  // ── Report desk (issue 11): staff reads and actions, the daily overdue reminder ──
+  const staffReports = new PgStaffReportsRepo(db);
+  const staffReportQueries = new StaffReportQueries({ reports: staffReports, city, routing: content.routing, clock, mediaUrl: toMediaUrl, publicPhotoKey });
+  const staffReportActions = new StaffReportActions({ reports: staffReports, queries: staffReportQueries, changeStatus, recordPhoto, routing: routeReport, audit, clock, city, categories });
+  const staffNotices = new PgStaffNoticesRepo(db);
+  const remindOverdue = new RemindOverdue({ reports: staffReports, notices: staffNotices, clock, timezone: city.timezone });
+  jobs.register(overdueReminders, async () => {
+    const out = await remindOverdue.run();
+    if (out.notices > 0) logger.info(out, 'overdue reminders written to the console');
+  });
+  // ── end of the report desk's use cases ──
   const purge = new PurgeRetained({ retention: new PgRetentionRepo(db), clock, retentionDays: config.inboxRetentionDays });
   jobs.register(purgeRetained, async () => {
     const n = await purge.run();
@@ -317,6 +340,25 @@ export function createApplication(o: ApplicationOptions): Application {
   staff.addPages((r, kit) => broadcastPages(r, { broadcasts, views: kit.views, audit: kit.audit, city, categories }));
   // ── end of the staff console ──
 
+  // ── Report desk (issue 11): /console/reports… and the report API of /api/staff/v1 ──
+  const reportDesk = createReportDesk({
+    queries: staffReportQueries,
+    actions: staffReportActions,
+    notices: new StaffNoticeQueries(staffNotices),
+    city,
+    routing: content.routing,
+    categories,
+    clock,
+    logger,
+    ratePerMinute: config.reportDesk.apiRatePerMinute,
+    photoMaxBytes: config.photos.maxBytes,
+    mapTileUrl: config.mapTileUrl,
+    reopenDays: config.reopenDays,
+  });
+  staff.addPages(reportDesk.pages);
+  staff.addApi(reportDesk.api);
+  // ── end of the report desk ──
+
   // The inbox: turns in one transaction each, their replies recorded and sent after the commit.
   const lockPool = new Pool({ connectionString: connectionStringOf(db), max: 30 });
   guardClientErrors(lockPool, (err) => logger.warn({ err: err.message }, 'inbox database connection lost'));
@@ -383,7 +425,20 @@ export function createApplication(o: ApplicationOptions): Application {
     webviewTokens,
     residents,
     staff,
-    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge, broadcasts },
+    useCases: {
+      fileReport,
+      queries,
+      changeStatus,
+      verdict,
+      closeResolved: closeResolvedReports,
+      notify,
+      handOver,
+      reply,
+      recordPhoto,
+      purgeRetained: purge,
+      broadcasts,
+      reportDesk: { queries: staffReportQueries, actions: staffReportActions, remindOverdue },
+    },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       await staff.start();

@@ -27,6 +27,7 @@ import type {
   Report,
   ReportsRepo,
 } from '../domain/reports/ports';
+import type { RouteReport } from './route-report';
 
 export interface FileReportDeps {
   readonly drafts: DraftsRepo;
@@ -38,6 +39,8 @@ export interface FileReportDeps {
   readonly categories: ReadonlyArray<{ slug: string }>;
   readonly clock: Clock;
   readonly draftIdleHours: number;
+  /** Ward from the point and the proposed agency (report desk); without it reports carry neither. */
+  readonly routing?: Pick<RouteReport, 'route'>;
 }
 
 export interface PhotoOutcome {
@@ -201,6 +204,7 @@ export class FileReport {
       throw new DomainError('report.incomplete');
     }
     const now = this.d.clock.now();
+    const routed = this.d.routing?.route(draft.location, draft.category) ?? { ward: null, proposedAgency: null };
     return this.d.reports.submit({
       residentId,
       channel,
@@ -209,7 +213,8 @@ export class FileReport {
       description: draft.description,
       place: draft.location,
       photos: draft.photos,
-      ward: null,
+      ward: routed.ward,
+      proposedAgency: routed.proposedAgency,
       createdAt: now,
       dueAt: dueAt(now, slaHours(this.d.city, draft.category)),
     });

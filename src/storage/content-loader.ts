@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseCityProfile, type CityProfile } from '../domain/city-profile';
 import { buildKnowledgeBase, type KnowledgeBase } from '../domain/faq/knowledge-base';
 import { categoriesFromRows, type Category } from '../domain/reports/categories';
+import { parseCityRouting, routingFiles, type CityRouting } from '../domain/reports/city-routing';
 import { validateIntentExamples, validateReportExamples, type TrainingData } from '../nlu/data';
 
 /** `content/` at the repository root (and beside `src/` in a built `dist/`). */
@@ -20,6 +21,8 @@ export interface Content {
   readonly categoryLabels: Readonly<Record<string, { vi: string; en: string }>>;
   readonly kb: KnowledgeBase;
   readonly training: TrainingData;
+  /** Wards, ward areas, the ward × category → agency table, canned replies (the report desk). */
+  readonly routing: CityRouting;
 }
 
 export interface LoadContentOptions {
@@ -46,7 +49,8 @@ export function loadContent(opts: LoadContentOptions = {}): Content {
     reports: validateReportExamples(reportsFile, readJson(reportsFile), categories),
     intents: validateIntentExamples(intentsFile, readJson(intentsFile)),
   };
-  return { city, categories, categoryLabels: loadCategoryLabels(dir), kb, training };
+  const routing = loadCityRouting(opts.city ?? 'hue', dir, categories.map((c) => c.slug));
+  return { city, categories, categoryLabels: loadCategoryLabels(dir), kb, training, routing };
 }
 
 /** The language model's training data (FAQ topics, categories, examples) from `content/`. */
@@ -56,10 +60,29 @@ export function loadTrainingData(opts: Omit<LoadContentOptions, 'city'> = {}): T
 
 /** A city profile by name (`content/cities/<name>.json`) or by path to a JSON file. */
 export function loadCityProfile(nameOrPath: string, dir: string = CONTENT_DIR): CityProfile {
-  const file = nameOrPath.endsWith('.json') ? path.resolve(nameOrPath) : path.join(dir, 'cities', `${nameOrPath}.json`);
-  if (!fs.existsSync(file)) throw new Error(`City profile ${file} not found; set CITY_PROFILE to a file in content/cities/`);
+  const file = cityProfileFile(nameOrPath, dir);
   return parseCityProfile(file, readJson(file));
 }
+
+function cityProfileFile(nameOrPath: string, dir: string): string {
+  const file = nameOrPath.endsWith('.json') ? path.resolve(nameOrPath) : path.join(dir, 'cities', `${nameOrPath}.json`);
+  if (!fs.existsSync(file)) throw new Error(`City profile ${file} not found; set CITY_PROFILE to a file in content/cities/`);
+  return file;
+}
+
+// ── Report desk (issue 11): wards, ward areas and routing of the city profile ──
+/**
+ * The routing part of a city profile: its `wards.list` and `wards.polygons` files (beside the
+ * profile) and its `routing` and `cannedReplies` blocks. A profile without them routes nothing.
+ */
+export function loadCityRouting(nameOrPath: string, dir: string = CONTENT_DIR, categories: readonly string[] = loadCategories(dir).map((c) => c.slug)): CityRouting {
+  const file = cityProfileFile(nameOrPath, dir);
+  const raw = readJson(file);
+  const files = routingFiles(raw);
+  const beside = (name: string) => path.resolve(path.dirname(file), name);
+  return parseCityRouting(file, raw, files.list ? readJson(beside(files.list)) : null, files.polygons ? readJson(beside(files.polygons)) : null, categories);
+}
+// ── end of the report desk's loader ──
 
 export function loadCategories(dir: string = CONTENT_DIR): Category[] {
   const file = path.join(dir, 'reports', 'categories.tsv');

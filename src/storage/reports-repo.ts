@@ -127,10 +127,10 @@ export class PgReportsRepo implements ReportsRepo {
       try {
         const id = await this.db.tx(async (q) => {
           const r = await q.query<{ id: string }>(
-            `INSERT INTO reports (code, resident_id, channel, category, description, lat, lng, address, locale, ward, due_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id`,
+            `INSERT INTO reports (code, resident_id, channel, category, description, lat, lng, address, locale, ward, due_at, created_at, updated_at, proposed_agency)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id`,
             [code, input.residentId, input.channel, input.category, input.description, input.place.lat, input.place.lng,
-              input.place.address, input.locale, input.ward, input.dueAt, input.createdAt],
+              input.place.address, input.locale, input.ward, input.dueAt, input.createdAt, input.proposedAgency ?? null],
           );
           const reportId = String(r.rows[0]!.id);
           await insertPhotos(q, reportId, 'resident', input.photos);

@@ -19,6 +19,7 @@ import { messengerAckSuite } from './messenger-ack.bench';
 import { messengerTurnsSuite } from './messenger-turns.bench';
 import { nluSuite } from './nlu.bench';
 import { photoSuite } from './photo.bench';
+import { reportDeskSuite } from './report-desk.bench';
 import { zaloSuite } from './zalo.bench';
 import { broadcastSuite } from './broadcast.bench';
 import { soakSuite } from './soak.bench';
@@ -30,6 +31,7 @@ const SUITES: readonly Suite[] = [
   zaloSuite,
   nluSuite,
   broadcastSuite,
+  reportDeskSuite,
   soakSuite,
 ];
 

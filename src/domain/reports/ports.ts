@@ -46,6 +46,8 @@ export interface NewReport {
   readonly locale: Locale;
   readonly photos: readonly DraftPhoto[];
   readonly ward: string | null;
+  /** The agency the city's routing table proposes (report desk); the IOC confirms it. */
+  readonly proposedAgency?: string | null;
   readonly dueAt: Date;
   readonly createdAt: Date;
 }
