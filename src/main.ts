@@ -12,6 +12,7 @@ import type express from 'express';
 import { Pool } from 'pg';
 import { createRootDialog, type RootDialog, type TextUnderstanding } from '../dialogs/root';
 import { FaqDialog } from '../dialogs/faq/faq-dialog';
+import { VerdictDialog, verdictMenu } from '../dialogs/verdict/verdict-dialog';
 import { ChangeStatus } from './app/change-status';
 import { CloseResolved } from './app/close-resolved';
 import { FileReport } from './app/file-report';
@@ -56,6 +57,7 @@ import { createApp, mediaUrl } from './server/app';
 import { WebviewTokens } from './server/webview-token';
 import { loadContent, type Content } from './storage/content-loader';
 import { PgContactsRepo } from './storage/contacts-repo';
+import { PgConversationSessions } from './storage/conversation-sessions';
 import { createDb, guardClientErrors, type Db } from './storage/db';
 import { PgDeferredNoticesRepo } from './storage/deferred-notices-repo';
 import { PgDraftsRepo } from './storage/drafts-repo';
@@ -197,7 +199,14 @@ export function createApplication(o: ApplicationOptions): Application {
   const changeStatus = new ChangeStatus({ reports, jobs, city, clock, reopenDays: config.reopenDays });
   const verdict = new ResidentVerdict({ changeStatus, reports });
   const closeResolvedReports = new CloseResolved({ reports, changeStatus, clock, reopenDays: config.reopenDays });
-  const notify = new NotifyResident({ reports, residents, channels: residentChannels, deferred, windows: config.windows, clock, i18n, logger, city, mediaUrl: toMediaUrl });
+  // ── The resident's side: a question sent outside a turn becomes the conversation's choice point ──
+  const conversationSessions = new PgConversationSessions(db);
+  const rememberQuestion = async (resident: { channel: Channel; platformUserId: string; locale: 'vi' | 'en' }, question: OutboundMessage) => {
+    const menu = verdictMenu(question, i18n.forLocale(resident.locale));
+    if (menu) await conversationSessions.patchState(resident.channel, resident.platformUserId, { menu, misses: 0 });
+  };
+  const notify = new NotifyResident({ reports, residents, channels: residentChannels, deferred, windows: config.windows, clock, i18n, logger, city, mediaUrl: toMediaUrl, onAsked: rememberQuestion });
+  // ── end of the resident's side ──
   const handOver = new HandOver({
     handovers: new PgHandoversRepo(db),
     passToPeople: messengerClient ? { messenger: async (psid) => void (await messengerClient.passThreadControlToPageInbox(psid)) } : {},
@@ -221,6 +230,14 @@ export function createApplication(o: ApplicationOptions): Application {
   const faq = o.nlu
     ? new FaqDialog({ nlu: o.nlu, kb: content.kb, city, hotline: city.hotline, i18n, handover: (turn, reason) => handOver.request({ id: turn.resident.id, channel: turn.channel, userId: turn.userId }, reason) })
     : undefined;
+  const verdictDialog = new VerdictDialog({
+    verdict,
+    reports: queries,
+    i18n,
+    agencyName: (id, locale) => city.agencies.find((a) => a.id === id)?.name[locale] ?? null,
+    reopenDays: config.reopenDays,
+    clock,
+  });
   const baseRoot = createRootDialog({
     contacts: new SaveContact({ contacts: new PgContactsRepo(db), logger }),
     reports: fileReport,
@@ -232,10 +249,19 @@ export function createApplication(o: ApplicationOptions): Application {
     draftIdleHours: config.draftIdleHours,
     understanding: o.understanding ?? faq,
     extraPayloads: faq ? (turn, payload) => faq.handlePayload(turn, payload) : undefined,
+    verdict: verdictDialog,
   });
-  // Notices parked while a messaging window was closed go out when the resident writes again.
+  // Notices parked while a messaging window was closed go out when the resident writes again; a
+  // question among them (is it really fixed?) becomes the conversation's choice point.
   const root: RootDialog = async (turn) => {
-    if (turn.input.kind !== 'receipt' && turn.resident.hasDeferredNotifications !== false) await notify.flushDeferred(turn.resident.id, (messages) => turn.send(messages));
+    if (turn.input.kind !== 'receipt' && turn.resident.hasDeferredNotifications !== false) {
+      await notify.flushDeferred(turn.resident.id, async (messages) => {
+        await turn.send(messages);
+        const question = messages.find((m) => (m.choices?.length ?? 0) > 0);
+        const menu = question ? verdictMenu(question, i18n.forLocale(turn.locale)) : null;
+        if (menu) turn.setState({ menu, misses: 0 });
+      });
+    }
     await baseRoot(turn);
   };
 
