@@ -17,6 +17,7 @@ import { ChangeStatus } from './app/change-status';
 import { CloseResolved } from './app/close-resolved';
 import { FileReport } from './app/file-report';
 import { HandOver } from './app/hand-over';
+import { HandoverQueue } from './app/handover-queue';
 import { NotifyResident } from './app/notify-resident';
 import { ResidentVerdict } from './app/rate';
 import { RecordPhoto } from './app/record-photo';
@@ -25,12 +26,14 @@ import { ReportQueries } from './app/report-queries';
 import { PurgeRetained } from './app/purge-retained';
 import { SaveContact } from './app/save-contact';
 import { createMessengerBot } from './channels/messenger/messenger-bot';
+import { messengerTranscriptInbound } from './channels/messenger/messenger-transcript';
 import { setUpMessengerProfile } from './channels/messenger/messenger-profile';
 import { messengerResidentChannel } from './channels/messenger/messenger-resident-channel';
 import { messengerLocationEvent, messengerWebhookAdapter } from './channels/messenger/messenger-webhook';
 import { disabledWebhook, webhookRouter } from './channels/webhook-router';
 import { createZaloBot } from './channels/zalo/zalo-bot';
 import { zaloResidentChannel } from './channels/zalo/zalo-resident-channel';
+import { zaloTranscriptInbound } from './channels/zalo/zalo-transcript';
 import { ZaloTemplateSupport } from './channels/zalo/zalo-turn';
 import { zaloLocationEvent, zaloWebhookAdapter } from './channels/zalo/zalo-webhook';
 import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
@@ -38,6 +41,7 @@ import { createMessengerClient } from './clients/graph/messenger-client';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createStaffConsole, type StaffConsole } from './console';
+import { handoverPages } from './console/pages/handovers-pages';
 import type { DevToolsModule } from './dev-tools';
 import type { OutboundMessage } from './domain/messages';
 import type { ResidentChannels } from './domain/notifications/ports';
@@ -57,6 +61,7 @@ import { createApp, mediaUrl } from './server/app';
 import { WebviewTokens } from './server/webview-token';
 import { loadContent, type Content } from './storage/content-loader';
 import { PgContactsRepo } from './storage/contacts-repo';
+import { PgConversationLog } from './storage/conversation-log';
 import { PgConversationSessions } from './storage/conversation-sessions';
 import { createDb, guardClientErrors, type Db } from './storage/db';
 import { PgDeferredNoticesRepo } from './storage/deferred-notices-repo';
@@ -119,6 +124,7 @@ export interface Application {
     readonly closeResolved: CloseResolved;
     readonly notify: NotifyResident;
     readonly handOver: HandOver;
+    readonly handovers: HandoverQueue;
     readonly reply: ReplyToResident;
     readonly recordPhoto: RecordPhoto;
     readonly purgeRetained: PurgeRetained;
@@ -207,12 +213,32 @@ export function createApplication(o: ApplicationOptions): Application {
   };
   const notify = new NotifyResident({ reports, residents, channels: residentChannels, deferred, windows: config.windows, clock, i18n, logger, city, mediaUrl: toMediaUrl, onAsked: rememberQuestion });
   // ── end of the resident's side ──
+  const handovers = new PgHandoversRepo(db);
   const handOver = new HandOver({
-    handovers: new PgHandoversRepo(db),
+    handovers,
     passToPeople: messengerClient ? { messenger: async (psid) => void (await messengerClient.passThreadControlToPageInbox(psid)) } : {},
     logger,
   });
   const reply = new ReplyToResident({ residents, channels: residentChannels, windows: config.windows, clock });
+  // ── Hand-over queue: transcripts read with the channels' own inbound mapping ──
+  const handoverQueue = new HandoverQueue({
+    handovers,
+    log: new PgConversationLog(db),
+    residents,
+    reports,
+    reply,
+    sessions: conversationSessions,
+    takeBack: messengerClient ? { messenger: async (psid) => void (await messengerClient.takeThreadControl(psid)) } : {},
+    channels: residentChannels,
+    windows: config.windows,
+    clock,
+    i18n,
+    audit,
+    logger,
+    readInbound: { messenger: messengerTranscriptInbound, zalo: zaloTranscriptInbound },
+    composeNotice: (report, event, locale) => notify.compose(report, event, locale),
+  });
+  // ── end of the hand-over queue ──
 
   jobs.register(residentNotice, async (job) => void (await notify.deliver(job)));
   jobs.register(closeResolved, async () => {
@@ -250,6 +276,7 @@ export function createApplication(o: ApplicationOptions): Application {
     understanding: o.understanding ?? faq,
     extraPayloads: faq ? (turn, payload) => faq.handlePayload(turn, payload) : undefined,
     verdict: verdictDialog,
+    onBackToBot: (turn) => handOver.residentReturned(turn.resident.id),
   });
   // Notices parked while a messaging window was closed go out when the resident writes again; a
   // question among them (is it really fixed?) becomes the conversation's choice point.
@@ -300,6 +327,7 @@ export function createApplication(o: ApplicationOptions): Application {
     links: new PgPasswordLinksRepo(db),
     sessions: new PgStaffSessionStore(db, logger),
   });
+  staff.addPages((r, kit) => handoverPages(r, { views: kit.views, queue: handoverQueue, windows: config.windows }));
   // ── end of the staff console ──
 
   // The inbox: turns in one transaction each, their replies recorded and sent after the commit.
@@ -367,7 +395,7 @@ export function createApplication(o: ApplicationOptions): Application {
     webviewTokens,
     residents,
     staff,
-    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge },
+    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, handovers: handoverQueue, reply, recordPhoto, purgeRetained: purge },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       await staff.start();

@@ -34,6 +34,13 @@ export function createMessengerBot(d: MessengerBotDeps) {
 
   bot.onEvent((async (context: MessengerContext) => {
     const input = messengerInbound(context);
+    const ev = context.event;
+    if (ev.isStandby && !ev.isEcho && (ev.isMessage || ev.isPostback) && context.session?.user?.id) {
+      // The Page Inbox holds the thread (a hand-over): the bot stays quiet, but the resident wrote,
+      // which keeps the messaging window open for the console's replies.
+      await d.residents.touch('messenger', String(context.session.user.id), new Date(ev.timestamp || Date.now()));
+      return;
+    }
     if (input.kind === 'receipt') return;
     const userId = String(context.session?.user?.id ?? '');
     if (!userId) return;

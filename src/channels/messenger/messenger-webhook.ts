@@ -31,7 +31,25 @@ export function messengerWebhookAdapter(o: { appSecret: string; verifyToken: str
       }
       const events: InboundEventInput[] = [];
       for (const entry of env.data.entry) {
-        if (entry.standby?.length) log.debug({ count: entry.standby.length }, 'ignoring standby events');
+        // While the Page Inbox holds a thread (a hand-over), the resident's messages and the Page's
+        // replies come as standby: stored for the hand-over queue's transcript (and the messaging
+        // window), never answered by the bot.
+        for (const item of entry.standby ?? []) {
+          const ev = MessagingEvent.safeParse(item);
+          if (!ev.success) continue;
+          const kind = messengerEventKind(ev.data);
+          if (kind !== 'message' && kind !== 'postback' && kind !== 'echo') {
+            log.debug({ kind }, 'ignoring standby event kind');
+            continue;
+          }
+          events.push({
+            channel: 'messenger',
+            dedupeKey: `standby:${messengerDedupeKey(ev.data)}`,
+            conversationKey: `messenger:${kind === 'echo' ? ev.data.recipient.id : ev.data.sender.id}`,
+            kind: 'standby',
+            body: { object: 'page', entry: [{ id: entry.id, time: entry.time, standby: [item] }] },
+          });
+        }
         for (const item of entry.messaging ?? []) {
           const ev = MessagingEvent.safeParse(item);
           if (!ev.success) {
