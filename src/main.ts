@@ -40,6 +40,11 @@ import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
 import { createMessengerClient } from './clients/graph/messenger-client';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
+import { LiveContentStore } from './app/content-store';
+import { EditContent } from './app/edit-content';
+import { LiveLanguageModel } from './app/language-model';
+import { contentPages } from './console/pages/content-pages';
+import { PgContentOverridesRepo } from './storage/content-overrides-repo';
 import { createStaffConsole, type StaffConsole } from './console';
 import { handoverPages } from './console/pages/handovers-pages';
 import type { DevToolsModule } from './dev-tools';
@@ -109,7 +114,12 @@ export interface Application {
   readonly app: express.Express;
   readonly inbox: InboxWorker;
   readonly jobs: JobQueue;
+  /** The shipped content (`content/`); what the bot uses now is `liveContent.current()`. */
   readonly content: Content;
+  /** The shipped content with the console's edits over it, swapped at run time. */
+  readonly liveContent: LiveContentStore;
+  /** The language model in use (retrained in the background when FAQ examples change); absent without `nlu`. */
+  readonly languageModel: LiveLanguageModel | undefined;
   readonly i18n: I18n;
   readonly publicUrl: string;
   readonly webviewTokens: WebviewTokens;
@@ -125,6 +135,7 @@ export interface Application {
     readonly notify: NotifyResident;
     readonly handOver: HandOver;
     readonly handovers: HandoverQueue;
+    readonly editContent: EditContent;
     readonly reply: ReplyToResident;
     readonly recordPhoto: RecordPhoto;
     readonly purgeRetained: PurgeRetained;
@@ -143,6 +154,17 @@ export function createApplication(o: ApplicationOptions): Application {
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const content = o.content ?? loadContent({ city: config.cityProfile });
   const { city, categories, categoryLabels } = content;
+
+  // ── Content without a developer: the shipped content/ with the console's edits over it, read at
+  // each use (`live()`), and the language model retrained in the background when examples change ──
+  const contentRepo = new PgContentOverridesRepo(db);
+  const liveContent = new LiveContentStore({ base: { city: content.city, kb: content.kb }, repo: contentRepo, logger });
+  const live = () => liveContent.current();
+  const languageModel = o.nlu ? new LiveLanguageModel({ initial: o.nlu, train: (data) => createNlu(data), logger }) : undefined;
+  liveContent.onChange((now, change) => {
+    if (change.examplesChanged && languageModel) languageModel.retrain({ ...content.training, kb: now.kb });
+  });
+  // ── end of content ──
   const i18n = createI18n();
   const toMediaUrl = (key: string) => mediaUrl(publicUrl, key);
 
@@ -155,6 +177,7 @@ export function createApplication(o: ApplicationOptions): Application {
   /** The one audit writer of staff changes (use cases and the console record through it). */
   const audit = new PgAuditLog({ db, clock, logger });
   const jobs = new JobQueue({ connectionString: connectionStringOf(db), logger });
+  const editContent = new EditContent({ store: liveContent, repo: contentRepo, audit, categories });
 
   // Platform clients of the enabled channels
   const messengerClient = config.messenger
@@ -195,7 +218,7 @@ export function createApplication(o: ApplicationOptions): Application {
     reports,
     photos: recordPhoto,
     geocoder,
-    suggester: o.suggester ?? o.nlu ?? keywordCategorySuggester,
+    suggester: o.suggester ?? languageModel ?? keywordCategorySuggester,
     city,
     categories,
     clock,
@@ -253,8 +276,22 @@ export function createApplication(o: ApplicationOptions): Application {
   });
 
   // Dialogs
-  const faq = o.nlu
-    ? new FaqDialog({ nlu: o.nlu, kb: content.kb, city, hotline: city.hotline, i18n, handover: (turn, reason) => handOver.request({ id: turn.resident.id, channel: turn.channel, userId: turn.userId }, reason) })
+  // The FAQ reads the knowledge base, the city and the hotline at each answer (edits apply at once).
+  const faq = languageModel
+    ? new FaqDialog({
+        nlu: languageModel,
+        get kb() {
+          return live().kb;
+        },
+        get city() {
+          return live().city;
+        },
+        get hotline() {
+          return live().city.hotline;
+        },
+        i18n,
+        handover: (turn, reason) => handOver.request({ id: turn.resident.id, channel: turn.channel, userId: turn.userId }, reason),
+      })
     : undefined;
   const verdictDialog = new VerdictDialog({
     verdict,
@@ -269,7 +306,9 @@ export function createApplication(o: ApplicationOptions): Application {
     reports: fileReport,
     queries,
     i18n,
-    city,
+    get city() {
+      return live().city;
+    },
     categories,
     categoryLabels,
     draftIdleHours: config.draftIdleHours,
@@ -300,13 +339,17 @@ export function createApplication(o: ApplicationOptions): Application {
   const syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>> = {};
   if (config.messenger && messengerClient) {
     const settings = config.messenger;
-    const bot = createMessengerBot({ client: messengerClient, appId: settings.appId, appSecret: settings.appSecret, sessionStore, root, residents, i18n, logger, hotline: city.hotline, pickerUrl });
+    const bot = createMessengerBot({ client: messengerClient, appId: settings.appId, appSecret: settings.appSecret, sessionStore, root, residents, i18n, logger, get hotline() {
+      return live().city.hotline;
+    }, pickerUrl });
     handlers.messenger = async (ev) => void (await bot.handle(ev.body));
     syntheticLocation.messenger = (psid, lat, lng) => messengerLocationEvent(settings.pageId, psid, lat, lng, `webview-${crypto.randomUUID()}`, Date.now());
   }
   if (config.zalo && zaloClient) {
     const settings = config.zalo;
-    const bot = createZaloBot({ client: zaloClient, sessionStore, root, residents, i18n, logger, hotline: city.hotline, pickerUrl, requestImageUrl: `${publicUrl}/static/contact-banner.png`, support: zaloTemplates });
+    const bot = createZaloBot({ client: zaloClient, sessionStore, root, residents, i18n, logger, get hotline() {
+      return live().city.hotline;
+    }, pickerUrl, requestImageUrl: `${publicUrl}/static/contact-banner.png`, support: zaloTemplates });
     handlers.zalo = async (ev) => void (await bot.handle(ev.body));
     syntheticLocation.zalo = (userId, lat, lng) => zaloLocationEvent(settings.appId, settings.oaId, userId, lat, lng, `webview-${crypto.randomUUID()}`, Date.now());
   }
@@ -328,6 +371,8 @@ export function createApplication(o: ApplicationOptions): Application {
     sessions: new PgStaffSessionStore(db, logger),
   });
   staff.addPages((r, kit) => handoverPages(r, { views: kit.views, queue: handoverQueue, windows: config.windows }));
+  const staffNames = new PgStaffUsersRepo(db);
+  staff.addPages((r, kit) => contentPages(r, { views: kit.views, content: editContent, staffName: async (id) => (/^\d{1,18}$/.test(id) ? (await staffNames.findById(id))?.displayName ?? null : null) }));
   // ── end of the staff console ──
 
   // The inbox: turns in one transaction each, their replies recorded and sent after the commit.
@@ -347,7 +392,7 @@ export function createApplication(o: ApplicationOptions): Application {
     const send = residentChannels[channel as Channel];
     if (!send || !userId) return;
     const locale = (await residents.find(channel as Channel, userId))?.locale ?? 'vi';
-    await send.send(userId, [{ text: i18n.t(locale, 'common:error', { hotline: city.hotline }) }], { kind: 'response' }, locale);
+    await send.send(userId, [{ text: i18n.t(locale, 'common:error', { hotline: live().city.hotline }) }], { kind: 'response' }, locale);
   };
   const inbox = new InboxWorker({
     inbox: new PgInboxRepo(db),
@@ -385,24 +430,33 @@ export function createApplication(o: ApplicationOptions): Application {
     extraRoutes: o.extraRoutes ? (a) => o.extraRoutes?.(a, staff) : undefined,
   });
 
+  let contentPoll: NodeJS.Timeout | undefined;
   return {
     app,
     inbox,
     jobs,
     content,
+    liveContent,
+    languageModel,
     i18n,
     publicUrl,
     webviewTokens,
     residents,
     staff,
-    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, handovers: handoverQueue, reply, recordPhoto, purgeRetained: purge },
+    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, handovers: handoverQueue, editContent, reply, recordPhoto, purgeRetained: purge },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       await staff.start();
+      await liveContent.reload();
+      // Edits made in another process reach this one within CONTENT_POLL_MS.
+      contentPoll = setInterval(() => void liveContent.refreshIfChanged().catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not check for content edits')), CONTENT_POLL_MS);
+      contentPoll.unref();
       inbox.start();
       await jobs.start();
     },
     async stop() {
+      if (contentPoll) clearInterval(contentPoll);
+      await languageModel?.idle();
       await inbox.stop();
       await jobs.stop();
       await staff.close();
@@ -553,6 +607,9 @@ export async function main(): Promise<void> {
     void shutdown('uncaughtException', 1);
   });
 }
+
+/** How often a process looks for content edited in another process. */
+const CONTENT_POLL_MS = 15_000;
 
 /** How long a stopping process lets the turns in flight finish. */
 const SHUTDOWN_DRAIN_MS = 10_000;

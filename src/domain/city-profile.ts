@@ -24,6 +24,13 @@ export const CityProfileSchema = z.object({
   agencies: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: Text })).min(1),
   /** Hours the city gives itself to answer a report, per category slug, else `defaultHours`. */
   sla: z.object({ defaultHours: z.number().positive(), categories: z.record(z.string(), z.number().positive()).default({}) }),
+  /**
+   * Replies staff pick from when they answer a report, per category slug (`_note` and other keys
+   * starting with `_` are comments). Edited in the console over the shipped file.
+   */
+  cannedReplies: z.record(z.string(), z.union([z.array(Text), z.string()]))
+    .default({})
+    .transform((r) => Object.fromEntries(Object.entries(r).filter((e): e is [string, Array<{ vi: string; en: string }>] => !e[0].startsWith('_') && Array.isArray(e[1])))),
 }).passthrough();
 
 export type CityProfile = z.infer<typeof CityProfileSchema>;

@@ -66,7 +66,10 @@ export function createMessengerBot(d: MessengerBotDeps) {
     channel: 'messenger',
     logger: d.logger,
     i18n: d.i18n,
-    hotline: d.hotline,
+    // Read at each apology: the hotline can be edited in the console.
+    get hotline() {
+      return d.hotline;
+    },
     send: async (ctx, text) => void (await ctx.sendText(text)),
     localeOf: async (ctx) => {
       const id = ctx.session?.user?.id;
