@@ -159,7 +159,7 @@ export function faqProblems(topic: TopicEntry, edit: FaqEdit, city: CityProfile)
 /** Problems of an edit of the city facts. */
 export function cityProblems(edit: CityEdit, shipped: CityProfile): ContentProblem[] {
   const problems: ContentProblem[] = [];
-  if (!/^[0-9][0-9 .()+-]{1,18}[0-9]$/.test(edit.hotline)) problems.push({ field: 'hotline', code: edit.hotline === '' ? 'required' : 'invalid' });
+  if (!/^[0-9+(][0-9 .()+-]{1,18}[0-9]$/.test(edit.hotline)) problems.push({ field: 'hotline', code: edit.hotline === '' ? 'required' : 'invalid' });
   const texts: Array<[string, Bilingual, number]> = [
     ['oneStop.name', edit.oneStop.name, 200],
     ['oneStop.address', edit.oneStop.address, 300],
