@@ -52,8 +52,11 @@ export interface RootDialogDeps extends ReportDialogDeps {
   readonly extraPayloads?: (turn: Turn, payload: string) => Promise<boolean>;
   /** The resident's answers to a resolution: confirm / reject / rating and the comment after it. */
   readonly verdict?: Pick<VerdictDialog, 'handlePayload' | 'captureComment'>;
-  /** The resident came back to the bot themselves ("menu") while handed to a person. */
-  readonly onBackToBot?: (turn: Turn) => Promise<void>;
+  /**
+   * The conversation came back to the bot: the resident asked ("menu") or the people handling it
+   * gave it back (Messenger's Page Inbox passed the thread back).
+   */
+  readonly onBackToBot?: (turn: Turn, by: 'resident' | 'page-inbox') => Promise<void>;
 }
 
 /** Longest public reply quoted in the "my reports" list (the code shows all of it). */
@@ -307,13 +310,21 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     if (input.kind === 'follow') return welcome(turn);
     if (input.kind === 'contact') return report.saveContact(turn, input.phone, input.name);
 
+    if (input.kind === 'handback') {
+      // The people handling the conversation gave it back: the bot answers the next message.
+      if (turn.state.handedOver) {
+        turn.setState({ handedOver: false, menu: null });
+        await deps.onBackToBot?.(turn, 'page-inbox');
+      }
+      return;
+    }
     if (turn.state.handedOver) {
       // A person is handling this conversation; the bot stays quiet until the resident asks for it.
       const cmd = input.kind === 'text' && !input.payload ? readCommand(input.text) : null;
       const back = input.kind === 'text' && (input.payload === 'MENU' || input.payload === 'GET_STARTED' || cmd?.kind === 'menu' || cmd?.kind === 'help' || cmd?.kind === 'restart' || /^(bot|tro ly|trợ lý)$/i.test(input.text.trim()));
       if (!back) return;
       turn.setState({ handedOver: false });
-      await deps.onBackToBot?.(turn);
+      await deps.onBackToBot?.(turn, 'resident');
       const open = (await deps.reports.currentDraft(turn.resident.id)).draft !== null;
       return sendMenu(turn, [{ text: t('faq:backToBot') }], open);
     }

@@ -315,7 +315,7 @@ export function createApplication(o: ApplicationOptions): Application {
     understanding: o.understanding ?? faq,
     extraPayloads: faq ? (turn, payload) => faq.handlePayload(turn, payload) : undefined,
     verdict: verdictDialog,
-    onBackToBot: (turn) => handOver.residentReturned(turn.resident.id),
+    onBackToBot: (turn, by) => handOver.returned(turn.resident.id, by),
   });
   // Notices parked while a messaging window was closed go out when the resident writes again; a
   // question among them (is it really fixed?) becomes the conversation's choice point.
@@ -423,7 +423,7 @@ export function createApplication(o: ApplicationOptions): Application {
     geocode: (q) => geocoder.search(q),
     syntheticLocation,
     webhooks: {
-      messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken }) : null),
+      messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken, appId: config.messenger.appId }) : null),
       zalo: webhook(config.zalo ? zaloWebhookAdapter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey }) : null),
     },
     consoleRoutes: (a) => staff.mount(a),

@@ -1,8 +1,9 @@
 /**
  * A resident asks for a person: the request is recorded for staff (the console's hand-over queue;
  * on Zalo the only way staff learn of it) and, on Messenger, the thread is passed to the Page Inbox.
- * Asking again while a request is open is the same request. When the resident comes back to the bot
- * themselves ("menu"), their request leaves the queue.
+ * Asking again while a request is open is the same request. When the conversation comes back to
+ * the bot without the console (the resident types "menu", the Page Inbox gives the thread back),
+ * the request leaves the queue.
  */
 import type { HandoverQueueRepo } from '../domain/handovers/handover';
 import type { Channel } from '../domain/shared/ids';
@@ -25,9 +26,12 @@ export class HandOver {
     this.d.logger.info({ channel: resident.channel }, 'conversation handed to staff');
   }
 
-  /** The resident went back to the bot themselves: their open request leaves the queue. */
-  async residentReturned(residentId: string): Promise<void> {
-    const n = await this.d.handovers.closeOpenFor(residentId, { kind: 'resident', id: residentId });
-    if (n > 0) this.d.logger.info('resident returned to the bot; hand-over closed');
+  /**
+   * The conversation went back to the bot without the console: the resident asked ("menu"), or the
+   * Page Inbox gave the thread back. Their open request leaves the queue.
+   */
+  async returned(residentId: string, by: 'resident' | 'page-inbox'): Promise<void> {
+    const n = await this.d.handovers.closeOpenFor(residentId, by === 'resident' ? { kind: 'resident', id: residentId } : { kind: 'system', id: 'page-inbox' });
+    if (n > 0) this.d.logger.info({ by }, 'conversation back with the bot; hand-over closed');
   }
 }

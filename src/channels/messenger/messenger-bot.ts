@@ -45,7 +45,9 @@ export function createMessengerBot(d: MessengerBotDeps) {
     const userId = String(context.session?.user?.id ?? '');
     if (!userId) return;
     const at = new Date(context.event.timestamp || Date.now());
-    const resident = await d.residents.touch('messenger', userId, at);
+    // A thread given back by the Page Inbox is no message from the resident: it opens no window.
+    const resident = input.kind === 'handback' ? await d.residents.find('messenger', userId) : await d.residents.touch('messenger', userId, at);
+    if (!resident) return;
     const turn = buildTurn(context, {
       channel: 'messenger',
       userId,

@@ -136,6 +136,28 @@ describe('a Messenger resident who asks for a person', () => {
     expect(h.graph.sentMessages(psid).at(-1)!.message?.text).toBe('Dạ, chúng tôi đã báo đơn vị cây xanh.');
   });
 
+  it('when the Page Inbox gives the thread back, the request leaves the queue and the bot answers again (nothing is said meanwhile)', async () => {
+    const other = 'psid-handover-back';
+    const chat = messengerChat(h, other);
+    await chat.say('gặp cán bộ');
+    const id = await openHandoverOf(other);
+    const lastWrote = (await h.t.db.query('SELECT last_interaction_at FROM residents WHERE platform_user_id = $1', [other])).rows[0]!.last_interaction_at;
+    const now = Date.now();
+    const body = JSON.stringify({
+      object: 'page',
+      entry: [{ id: TEST_MESSENGER.pageId, time: now, messaging: [{ sender: { id: other }, recipient: { id: TEST_MESSENGER.pageId }, timestamp: now, pass_thread_control: { new_owner_app_id: TEST_MESSENGER.appId, previous_owner_app_id: PAGE_INBOX_APP_ID, metadata: 'done' } }] }],
+    });
+    const before = h.graph.sentMessages(other).length;
+    expect((await h.postMessenger({ body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMessengerBody(TEST_MESSENGER.appSecret, body) } })).status).toBe(200);
+    await h.idle();
+    expect(h.graph.sentMessages(other)).toHaveLength(before);
+    const row = await h.t.db.query('SELECT resolved_at IS NOT NULL AS closed, resolved_by_kind, resolved_by_id FROM staff_handovers WHERE id = $1', [id]);
+    expect(row.rows[0]).toEqual({ closed: true, resolved_by_kind: 'system', resolved_by_id: 'page-inbox' });
+    // Being given back is not a message from the resident: the messaging window does not move.
+    expect((await h.t.db.query('SELECT last_interaction_at FROM residents WHERE platform_user_id = $1', [other])).rows[0]!.last_interaction_at).toEqual(lastWrote);
+    expect((await chat.say('menu'))[0]!.payloads).toContain('REPORT_START');
+  });
+
   it('outside the 24-hour window a reply is refused with a clear reason, nothing is sent, the text is kept', async () => {
     const other = 'psid-handover-late';
     const chat = messengerChat(h, other);
