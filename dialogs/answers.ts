@@ -478,6 +478,16 @@ const PAYLOAD_ALIASES: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
   [/^EDIT:photos$/, ['anh', 'hinh', 'hinh anh', 'photo', 'photos', 'picture', 'pictures', 'sua anh', 'doi anh']],
   [/^EDIT:location$/, ['vi tri', 'dia chi', 'dia diem', 'cho', 'location', 'address', 'place', 'sua dia chi', 'doi dia chi']],
   [/^EDIT:category$/, ['loai', 'loai su viec', 'danh muc', 'phan loai', 'category', 'type', 'sua loai', 'doi loai']],
+  // "Is it really fixed?" after a resolution (dialogs/verdict): "rồi, sửa xong rồi", "vẫn còn".
+  [/^RESOLVED_CONFIRM:/, ['roi', 'sua xong', 'sua xong roi', 'da sua', 'da sua xong', 'da sua roi', 'da khac phuc', 'khac phuc roi', 'da khac phuc roi', 'xong', 'xong roi',
+    'da xong', 'het roi', 'on roi', 'tot roi', 'duoc roi', 'da duoc sua', 'fixed', 'its fixed', 'it s fixed', 'yes fixed', 'yes its fixed', 'all fixed', 'done', 'resolved', 'all good']],
+  [/^RESOLVED_REJECT:/, ['van', 'van con', 'van con nguyen', 'van nguyen', 'con nguyen', 'van the', 'van chua', 'chua van', 'chua van con', 'chua sua', 'chua xong', 'chua khac phuc',
+    'chua duoc sua', 'chua ai sua', 'not fixed', 'not yet fixed', 'not fixed yet', 'still there', 'still broken', 'still', 'its still there', 'it s still there', 'nothing changed']],
+  [/^RATING:.+:1$/, ['1 sao', 'mot sao', 'rat te', 'qua te', 'rat khong hai long', 'one star', '1 star', 'very poor', 'terrible']],
+  [/^RATING:.+:2$/, ['2 sao', 'hai sao', 'chua tot', 'khong hai long', 'two stars', '2 stars', 'poor']],
+  [/^RATING:.+:3$/, ['3 sao', 'ba sao', 'tam duoc', 'binh thuong', 'three stars', '3 stars', 'average']],
+  [/^RATING:.+:4$/, ['4 sao', 'bon sao', 'tot', 'hai long', 'four stars', '4 stars', 'good']],
+  [/^RATING:.+:5$/, ['5 sao', 'nam sao', 'rat tot', 'rat hai long', 'tuyet voi', 'xuat sac', 'five stars', '5 stars', 'excellent', 'very good', 'great']],
 ];
 
 export interface CategoryNames {

@@ -12,6 +12,7 @@
  *   6. an answer to the choices just offered (yes/no, number, title, paraphrase, category words);
  *   7. inside a report, the report dialog's reading of it at the current step;
  *   8. outside, "tôi muốn phản ánh …", then the FAQ / small talk / "I don't know" of the model.
+ * Right after a rating (dialogs/verdict), free text that is no command is a comment on it.
  * Everything a turn sends goes out compacted (see ./say.ts): one message where one will do.
  */
 import type { CityProfile } from '../src/domain/city-profile';
@@ -20,7 +21,7 @@ import type { Draft } from '../src/domain/reports/draft';
 import type { Report } from '../src/domain/reports/report';
 import { findReportCode } from '../src/domain/reports/report-code';
 import type { FileReport } from '../src/app/file-report';
-import { STATUS_LABEL_KEYS } from '../src/app/notify-resident';
+import { STATUS_LABEL_KEYS, verdictQuestion } from '../src/app/notify-resident';
 import type { ReportQueries } from '../src/app/report-queries';
 import type { Locale } from '../src/domain/shared/ids';
 import type { I18n, Translate } from '../src/i18n';
@@ -30,7 +31,9 @@ import { PAGE_PREFIX, choiceByNumber, offer, reaskChoice, showPage, typedAnswer,
 import { ReportDialog, REPORT_PAYLOADS, type ReportDialogDeps, type ReportUnderstanding } from './report/report-dialog';
 import { mainMenuChoices } from './menu';
 import { bufferTurn } from './say';
+import type { ConversationState } from './state';
 import type { Outbound, Turn } from './types';
+import { VERDICT_PAYLOADS, type VerdictDialog } from './verdict/verdict-dialog';
 
 /** What free text is about (see src/nlu); optional so the report flow works without it. */
 export interface TextUnderstanding extends ReportUnderstanding {
@@ -47,7 +50,19 @@ export interface RootDialogDeps extends ReportDialogDeps {
   readonly understanding?: TextUnderstanding;
   /** Payload handlers contributed by other dialogs (FAQ, handover), tried before the fallback. */
   readonly extraPayloads?: (turn: Turn, payload: string) => Promise<boolean>;
+  /** The resident's answers to a resolution: confirm / reject / rating and the comment after it. */
+  readonly verdict?: Pick<VerdictDialog, 'handlePayload' | 'captureComment'>;
+  /**
+   * The conversation came back to the bot: the resident asked ("menu") or the people handling it
+   * gave it back (Messenger's Page Inbox passed the thread back).
+   */
+  readonly onBackToBot?: (turn: Turn, by: 'resident' | 'page-inbox') => Promise<void>;
 }
+
+/** Longest public reply quoted in the "my reports" list (the code shows all of it). */
+const REPLY_EXCERPT = 140;
+/** Result photos sent with "my reports" at most. */
+const MY_REPORTS_PHOTOS = 5;
 
 export type RootDialog = (turn: Turn) => Promise<void>;
 
@@ -85,20 +100,55 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
       date: dateLabel(r.updatedAt, locale),
     });
 
-  const showMyReports = async (turn: Turn): Promise<void> => {
+  /** What the city answered: the reply of a resolution, the reason of a refusal, the other code of a duplicate. */
+  const answerLines = (t: Translate, r: Report, locale: Locale): string[] => {
+    const lines: string[] = [];
+    if (r.status === 'duplicate' && r.duplicateOf) lines.push(t('resident:view.duplicateOf', { other: r.duplicateOf }));
+    if (r.publicReply && (r.status === 'resolved' || r.status === 'closed')) lines.push(t('resident:view.reply', { city: deps.city.name[locale], reply: r.publicReply }));
+    else if (r.publicReply && r.status === 'rejected') lines.push(t('resident:view.reason', { reason: r.publicReply }));
+    return lines;
+  };
+
+  /** A resolution of the resident's own awaiting their word: "is it really fixed?" (one per turn). */
+  const askVerdict = async (turn: Turn, r: Report, before: Outbound[] = []): Promise<void> => {
+    const t = tr(turn.locale);
+    const q = verdictQuestion(t, r.code);
+    await offer(turn, t, q.message.text, q.message.choices ?? [], { yes: q.yes, no: q.no, hint: q.hint, before });
+  };
+
+  const showMyReports = async (turn: Turn, draftOpen = false): Promise<void> => {
     const t = tr(turn.locale);
     const list = await deps.queries.myReports(turn.resident.id, 5);
     if (list.length === 0) return turn.send([{ text: t('report:my.none') }]);
-    const lines = list.map((r) =>
-      t('report:my.item', { code: r.code, category: report.categoryLabel(r.category, turn.locale), status: t(STATUS_LABEL_KEYS[r.status]), date: dateLabel(r.createdAt, turn.locale) }),
-    );
-    await turn.send([{ text: [t('report:my.header'), ...lines].join('\n') }]);
+    const lines = list.flatMap((r) => {
+      const item = t('report:my.item', { code: r.code, category: report.categoryLabel(r.category, turn.locale), status: t(STATUS_LABEL_KEYS[r.status]), date: dateLabel(r.createdAt, turn.locale) });
+      const answer = answerLines(t, r, turn.locale).join(' ');
+      const excerpt = [...answer].length > REPLY_EXCERPT ? `${[...answer].slice(0, REPLY_EXCERPT - 1).join('')}…` : answer;
+      return excerpt ? [item, t('resident:view.replyShort', { reply: excerpt })] : [item];
+    });
+    const messages: Outbound[] = [{ text: [t('report:my.header'), ...lines, t('resident:view.more')].join('\n') }];
+    // The result photos of the resolutions in the list, each under its report's code.
+    let photos = 0;
+    for (const r of list) {
+      const urls = deps.queries.resultPhotoUrls(r).slice(0, MY_REPORTS_PHOTOS - photos);
+      if (urls.length === 0) continue;
+      photos += urls.length;
+      messages.push({ text: t('resident:view.resultPhotos', { code: r.code }), images: urls });
+    }
+    const awaiting = !draftOpen && deps.verdict ? list.find((r) => r.status === 'resolved') : undefined;
+    if (awaiting) return askVerdict(turn, awaiting, messages);
+    await turn.send(messages);
   };
 
-  const showCode = async (turn: Turn, code: string): Promise<void> => {
+  const showCode = async (turn: Turn, code: string, draftOpen = false): Promise<void> => {
     const t = tr(turn.locale);
     const r = await deps.queries.findByCode(code);
-    await turn.send([{ text: r ? statusLine(t, r, turn.locale) : t('report:code.notFound', { code }) }]);
+    if (!r) return turn.send([{ text: t('report:code.notFound', { code }) }]);
+    const images = deps.queries.resultPhotoUrls(r);
+    const status: Outbound = { text: [statusLine(t, r, turn.locale), ...answerLines(t, r, turn.locale)].join('\n'), ...(images.length ? { images } : {}) };
+    // Only the resident who filed it is asked whether it is fixed.
+    if (!draftOpen && deps.verdict && r.status === 'resolved' && r.residentId === turn.resident.id) return askVerdict(turn, r, [status]);
+    await turn.send([status]);
   };
 
   /** After a side question (my reports, a code) inside a report, the pending question again. */
@@ -149,7 +199,7 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
       case 'human':
         return human(turn);
       case 'myReports':
-        await showMyReports(turn);
+        await showMyReports(turn, draft !== null);
         return resumeIfOpen(turn, draft);
       case 'ask':
         turn.setState({ menu: null });
@@ -169,9 +219,10 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     if (payload === 'LANGUAGE') return switchLanguage(turn, 'toggle', draft);
     if (payload === 'LANG:vi' || payload === 'LANG:en') return switchLanguage(turn, payload.slice(5) as Locale, draft);
     if (payload === 'MY_REPORTS') {
-      await showMyReports(turn);
+      await showMyReports(turn, draft !== null);
       return resumeIfOpen(turn, draft);
     }
+    if (VERDICT_PAYLOADS.test(payload) && deps.verdict && (await deps.verdict.handlePayload(turn, payload))) return;
     if (payload === 'ASK_QUESTION') return runCommand(turn, { kind: 'ask' }, draft);
     if (payload === 'PHONE_CONSENT') return report.requestPhone(turn);
     if (payload === 'PHONE_DECLINE') {
@@ -184,7 +235,7 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     return sendMenu(turn, [], draft !== null);
   };
 
-  const onText = async (turn: Turn, draft: Draft | null, input: { text: string; payload: string | null }): Promise<void> => {
+  const onText = async (turn: Turn, draft: Draft | null, input: { text: string; payload: string | null }, awaitingComment: ConversationState['awaitingComment'] = null): Promise<void> => {
     let t = tr(turn.locale);
     let payload = input.payload;
     if (!payload) {
@@ -208,9 +259,12 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
       return;
     }
 
+    // The free text that follows a rating is a comment on it (a command still is that command).
+    if (!draft && deps.verdict && awaitingComment && (await deps.verdict.captureComment(turn, text, awaitingComment))) return;
+
     const code = findReportCode(text);
     if (code && text.length <= code.length + 30) {
-      await showCode(turn, code);
+      await showCode(turn, code, draft !== null);
       return resumeIfOpen(turn, draft);
     }
     if (exactCommand) return runCommand(turn, exactCommand, draft);
@@ -250,15 +304,27 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     if (input.kind === 'receipt' || input.kind === 'unfollow') return;
     const t = tr(turn.locale);
     if (input.kind !== 'images' && turn.state.photoPrompt !== null) turn.setState({ photoPrompt: null });
+    // A comment on a rating is only the very next message: whatever this turn is, the wait ends.
+    const awaitingComment = turn.state.awaitingComment;
+    if (awaitingComment) turn.setState({ awaitingComment: null });
     if (input.kind === 'follow') return welcome(turn);
     if (input.kind === 'contact') return report.saveContact(turn, input.phone, input.name);
 
+    if (input.kind === 'handback') {
+      // The people handling the conversation gave it back: the bot answers the next message.
+      if (turn.state.handedOver) {
+        turn.setState({ handedOver: false, menu: null });
+        await deps.onBackToBot?.(turn, 'page-inbox');
+      }
+      return;
+    }
     if (turn.state.handedOver) {
       // A person is handling this conversation; the bot stays quiet until the resident asks for it.
       const cmd = input.kind === 'text' && !input.payload ? readCommand(input.text) : null;
       const back = input.kind === 'text' && (input.payload === 'MENU' || input.payload === 'GET_STARTED' || cmd?.kind === 'menu' || cmd?.kind === 'help' || cmd?.kind === 'restart' || /^(bot|tro ly|trợ lý)$/i.test(input.text.trim()));
       if (!back) return;
       turn.setState({ handedOver: false });
+      await deps.onBackToBot?.(turn, 'resident');
       const open = (await deps.reports.currentDraft(turn.resident.id)).draft !== null;
       return sendMenu(turn, [{ text: t('faq:backToBot') }], open);
     }
@@ -267,7 +333,7 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     if (current.expired) await turn.send([{ text: t('report:expired', { hours: deps.draftIdleHours }) }]);
     const draft = current.draft;
 
-    if (input.kind === 'text') return onText(turn, draft, input);
+    if (input.kind === 'text') return onText(turn, draft, input, awaitingComment);
     if (draft) return report.handle(turn, draft);
     if (input.kind === 'images' || input.kind === 'location') {
       // A photo or a location out of the blue starts a report with it.

@@ -44,10 +44,15 @@ export const ConversationStateSchema = z.object({
    * each) then get a short acknowledgement instead of the same request again.
    */
   photoPrompt: z.string().nullable().default(null),
+  /**
+   * The resident just rated a resolution: their next free text until `until` (ISO time) is a
+   * comment attached to report `code` (see dialogs/verdict).
+   */
+  awaitingComment: z.object({ code: z.string(), until: z.string() }).nullable().default(null),
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 
-export const INITIAL_STATE: ConversationState = { menu: null, welcomed: false, handedOver: false, languageChosen: false, misses: 0, photoPrompt: null };
+export const INITIAL_STATE: ConversationState = { menu: null, welcomed: false, handedOver: false, languageChosen: false, misses: 0, photoPrompt: null, awaitingComment: null };
 
 export function parseState(raw: unknown): { state: ConversationState; reset: boolean } {
   const p = ConversationStateSchema.safeParse(raw ?? {});

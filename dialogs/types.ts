@@ -18,6 +18,8 @@ export type Inbound =
   | { kind: 'link'; url: string | null }
   | { kind: 'contact'; phone: string | null; name: string | null }
   | { kind: 'receipt' }
+  /** The people handling a hand-over gave the conversation back (Messenger: the Page Inbox passed the thread back). */
+  | { kind: 'handback' }
   | { kind: 'other' };
 
 export type { Choice } from '../src/domain/messages';

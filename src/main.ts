@@ -12,10 +12,12 @@ import type express from 'express';
 import { Pool } from 'pg';
 import { createRootDialog, type RootDialog, type TextUnderstanding } from '../dialogs/root';
 import { FaqDialog } from '../dialogs/faq/faq-dialog';
+import { VerdictDialog, verdictMenu } from '../dialogs/verdict/verdict-dialog';
 import { ChangeStatus } from './app/change-status';
 import { CloseResolved } from './app/close-resolved';
 import { FileReport } from './app/file-report';
 import { HandOver } from './app/hand-over';
+import { HandoverQueue } from './app/handover-queue';
 import { NotifyResident } from './app/notify-resident';
 import { ResidentVerdict } from './app/rate';
 import { RecordPhoto } from './app/record-photo';
@@ -40,20 +42,28 @@ import { StaffReportActions } from './app/staff-report-actions';
 import { StaffReportQueries } from './app/staff-report-queries';
 import { SaveContact } from './app/save-contact';
 import { createMessengerBot } from './channels/messenger/messenger-bot';
+import { messengerTranscriptInbound } from './channels/messenger/messenger-transcript';
 import { setUpMessengerProfile } from './channels/messenger/messenger-profile';
 import { messengerResidentChannel } from './channels/messenger/messenger-resident-channel';
 import { messengerLocationEvent, messengerWebhookAdapter } from './channels/messenger/messenger-webhook';
 import { disabledWebhook, webhookRouter } from './channels/webhook-router';
 import { createZaloBot } from './channels/zalo/zalo-bot';
 import { zaloResidentChannel } from './channels/zalo/zalo-resident-channel';
+import { zaloTranscriptInbound } from './channels/zalo/zalo-transcript';
 import { ZaloTemplateSupport } from './channels/zalo/zalo-turn';
 import { zaloLocationEvent, zaloWebhookAdapter } from './channels/zalo/zalo-webhook';
 import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
 import { createMessengerClient } from './clients/graph/messenger-client';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
+import { LiveContentStore } from './app/content-store';
+import { EditContent } from './app/edit-content';
+import { LiveLanguageModel } from './app/language-model';
+import { contentPages } from './console/pages/content-pages';
+import { PgContentOverridesRepo } from './storage/content-overrides-repo';
 import { createStaffConsole, type StaffConsole } from './console';
 import { createReportDesk } from './console/reports/desk';
+import { handoverPages } from './console/pages/handovers-pages';
 import type { DevToolsModule } from './dev-tools';
 import type { OutboundMessage } from './domain/messages';
 import type { ResidentChannels } from './domain/notifications/ports';
@@ -73,6 +83,8 @@ import { createApp, mediaUrl } from './server/app';
 import { WebviewTokens } from './server/webview-token';
 import { loadContent, type Content } from './storage/content-loader';
 import { PgContactsRepo } from './storage/contacts-repo';
+import { PgConversationLog } from './storage/conversation-log';
+import { PgConversationSessions } from './storage/conversation-sessions';
 import { createDb, guardClientErrors, type Db } from './storage/db';
 import { PgDeferredNoticesRepo } from './storage/deferred-notices-repo';
 import { PgDraftsRepo } from './storage/drafts-repo';
@@ -120,7 +132,12 @@ export interface Application {
   readonly app: express.Express;
   readonly inbox: InboxWorker;
   readonly jobs: JobQueue;
+  /** The shipped content (`content/`); what the bot uses now is `liveContent.current()`. */
   readonly content: Content;
+  /** The shipped content with the console's edits over it, swapped at run time. */
+  readonly liveContent: LiveContentStore;
+  /** The language model in use (retrained in the background when FAQ examples change); absent without `nlu`. */
+  readonly languageModel: LiveLanguageModel | undefined;
   readonly i18n: I18n;
   readonly publicUrl: string;
   readonly webviewTokens: WebviewTokens;
@@ -135,6 +152,8 @@ export interface Application {
     readonly closeResolved: CloseResolved;
     readonly notify: NotifyResident;
     readonly handOver: HandOver;
+    readonly handovers: HandoverQueue;
+    readonly editContent: EditContent;
     readonly reply: ReplyToResident;
     readonly recordPhoto: RecordPhoto;
     readonly purgeRetained: PurgeRetained;
@@ -156,6 +175,17 @@ export function createApplication(o: ApplicationOptions): Application {
   const publicUrl = config.publicUrl ?? `http://localhost:${config.port}`;
   const content = o.content ?? loadContent({ city: config.cityProfile });
   const { city, categories, categoryLabels } = content;
+
+  // ── Content without a developer: the shipped content/ with the console's edits over it, read at
+  // each use (`live()`), and the language model retrained in the background when examples change ──
+  const contentRepo = new PgContentOverridesRepo(db);
+  const liveContent = new LiveContentStore({ base: { city: content.city, kb: content.kb }, repo: contentRepo, logger });
+  const live = () => liveContent.current();
+  const languageModel = o.nlu ? new LiveLanguageModel({ initial: o.nlu, train: (data) => createNlu(data), logger }) : undefined;
+  liveContent.onChange((now, change) => {
+    if (change.examplesChanged && languageModel) languageModel.retrain({ ...content.training, kb: now.kb });
+  });
+  // ── end of content ──
   const i18n = createI18n();
   const toMediaUrl = (key: string) => mediaUrl(publicUrl, key);
 
@@ -168,6 +198,7 @@ export function createApplication(o: ApplicationOptions): Application {
   /** The one audit writer of staff changes (use cases and the console record through it). */
   const audit = new PgAuditLog({ db, clock, logger });
   const jobs = new JobQueue({ connectionString: connectionStringOf(db), logger });
+  const editContent = new EditContent({ store: liveContent, repo: contentRepo, audit, categories });
 
   // Platform clients of the enabled channels
   const messengerClient = config.messenger
@@ -211,7 +242,7 @@ export function createApplication(o: ApplicationOptions): Application {
     reports,
     photos: recordPhoto,
     geocoder,
-    suggester: o.suggester ?? o.nlu ?? keywordCategorySuggester,
+    suggester: o.suggester ?? languageModel ?? keywordCategorySuggester,
     city,
     categories,
     clock,
@@ -222,13 +253,40 @@ export function createApplication(o: ApplicationOptions): Application {
   const changeStatus = new ChangeStatus({ reports, jobs, city, clock, reopenDays: config.reopenDays });
   const verdict = new ResidentVerdict({ changeStatus, reports });
   const closeResolvedReports = new CloseResolved({ reports, changeStatus, clock, reopenDays: config.reopenDays });
-  const notify = new NotifyResident({ reports, residents, channels: residentChannels, deferred, windows: config.windows, clock, i18n, logger, city, mediaUrl: toMediaUrl });
+  // ── The resident's side: a question sent outside a turn becomes the conversation's choice point ──
+  const conversationSessions = new PgConversationSessions(db);
+  const rememberQuestion = async (resident: { channel: Channel; platformUserId: string; locale: 'vi' | 'en' }, question: OutboundMessage) => {
+    const menu = verdictMenu(question, i18n.forLocale(resident.locale));
+    if (menu) await conversationSessions.patchState(resident.channel, resident.platformUserId, { menu, misses: 0 });
+  };
+  const notify = new NotifyResident({ reports, residents, channels: residentChannels, deferred, windows: config.windows, clock, i18n, logger, city, mediaUrl: toMediaUrl, onAsked: rememberQuestion });
+  // ── end of the resident's side ──
+  const handovers = new PgHandoversRepo(db);
   const handOver = new HandOver({
-    handovers: new PgHandoversRepo(db),
+    handovers,
     passToPeople: messengerClient ? { messenger: async (psid) => void (await messengerClient.passThreadControlToPageInbox(psid)) } : {},
     logger,
   });
   const reply = new ReplyToResident({ residents, channels: residentChannels, windows: config.windows, clock });
+  // ── Hand-over queue: transcripts read with the channels' own inbound mapping ──
+  const handoverQueue = new HandoverQueue({
+    handovers,
+    log: new PgConversationLog(db),
+    residents,
+    reports,
+    reply,
+    sessions: conversationSessions,
+    takeBack: messengerClient ? { messenger: async (psid) => void (await messengerClient.takeThreadControl(psid)) } : {},
+    channels: residentChannels,
+    windows: config.windows,
+    clock,
+    i18n,
+    audit,
+    logger,
+    readInbound: { messenger: messengerTranscriptInbound, zalo: zaloTranscriptInbound },
+    composeNotice: (report, event, locale) => notify.compose(report, event, locale),
+  });
+  // ── end of the hand-over queue ──
 
   jobs.register(residentNotice, async (job) => void (await notify.deliver(job)));
   jobs.register(closeResolved, async () => {
@@ -280,24 +338,58 @@ export function createApplication(o: ApplicationOptions): Application {
   jobs.register(weeklyDigest, async () => void (await broadcasts.weeklyDigest(systemActor('weekly-digest'))));
 
   // Dialogs
-  const faq = o.nlu
-    ? new FaqDialog({ nlu: o.nlu, kb: content.kb, city, hotline: city.hotline, i18n, handover: (turn, reason) => handOver.request({ id: turn.resident.id, channel: turn.channel, userId: turn.userId }, reason) })
+  // The FAQ reads the knowledge base, the city and the hotline at each answer (edits apply at once).
+  const faq = languageModel
+    ? new FaqDialog({
+        nlu: languageModel,
+        get kb() {
+          return live().kb;
+        },
+        get city() {
+          return live().city;
+        },
+        get hotline() {
+          return live().city.hotline;
+        },
+        i18n,
+        handover: (turn, reason) => handOver.request({ id: turn.resident.id, channel: turn.channel, userId: turn.userId }, reason),
+      })
     : undefined;
+  const verdictDialog = new VerdictDialog({
+    verdict,
+    reports: queries,
+    i18n,
+    agencyName: (id, locale) => city.agencies.find((a) => a.id === id)?.name[locale] ?? null,
+    reopenDays: config.reopenDays,
+    clock,
+  });
   const baseRoot = createRootDialog({
     contacts: new SaveContact({ contacts: new PgContactsRepo(db), logger }),
     reports: fileReport,
     queries,
     i18n,
-    city,
+    get city() {
+      return live().city;
+    },
     categories,
     categoryLabels,
     draftIdleHours: config.draftIdleHours,
     understanding: o.understanding ?? faq,
     extraPayloads: faq ? (turn, payload) => faq.handlePayload(turn, payload) : undefined,
+    verdict: verdictDialog,
+    onBackToBot: (turn, by) => handOver.returned(turn.resident.id, by),
   });
-  // Notices parked while a messaging window was closed go out when the resident writes again.
+  // Notices parked while a messaging window was closed go out when the resident writes again; a
+  // question among them (is it really fixed?) becomes the conversation's choice point.
   const root: RootDialog = async (turn) => {
-    if (turn.input.kind !== 'receipt' && turn.resident.hasDeferredNotifications !== false) await notify.flushDeferred(turn.resident.id, (messages) => turn.send(messages));
+    if (turn.input.kind !== 'receipt' && turn.resident.hasDeferredNotifications !== false) {
+      await notify.flushDeferred(turn.resident.id, async (messages) => {
+        await turn.send(messages);
+        const question = messages.find((m) => (m.choices?.length ?? 0) > 0);
+        const menu = question ? verdictMenu(question, i18n.forLocale(turn.locale)) : null;
+        if (menu) turn.setState({ menu, misses: 0 });
+      });
+    }
     await baseRoot(turn);
   };
 
@@ -309,13 +401,17 @@ export function createApplication(o: ApplicationOptions): Application {
   const syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>> = {};
   if (config.messenger && messengerClient) {
     const settings = config.messenger;
-    const bot = createMessengerBot({ client: messengerClient, appId: settings.appId, appSecret: settings.appSecret, sessionStore, root, residents, i18n, logger, hotline: city.hotline, pickerUrl });
+    const bot = createMessengerBot({ client: messengerClient, appId: settings.appId, appSecret: settings.appSecret, sessionStore, root, residents, i18n, logger, get hotline() {
+      return live().city.hotline;
+    }, pickerUrl });
     handlers.messenger = async (ev) => void (await bot.handle(ev.body));
     syntheticLocation.messenger = (psid, lat, lng) => messengerLocationEvent(settings.pageId, psid, lat, lng, `webview-${crypto.randomUUID()}`, Date.now());
   }
   if (config.zalo && zaloClient) {
     const settings = config.zalo;
-    const bot = createZaloBot({ client: zaloClient, sessionStore, root, residents, i18n, logger, hotline: city.hotline, pickerUrl, requestImageUrl: `${publicUrl}/static/contact-banner.png`, support: zaloTemplates });
+    const bot = createZaloBot({ client: zaloClient, sessionStore, root, residents, i18n, logger, get hotline() {
+      return live().city.hotline;
+    }, pickerUrl, requestImageUrl: `${publicUrl}/static/contact-banner.png`, support: zaloTemplates });
     handlers.zalo = async (ev) => void (await bot.handle(ev.body));
     syntheticLocation.zalo = (userId, lat, lng) => zaloLocationEvent(settings.appId, settings.oaId, userId, lat, lng, `webview-${crypto.randomUUID()}`, Date.now());
   }
@@ -338,6 +434,9 @@ export function createApplication(o: ApplicationOptions): Application {
   });
   staff.addApi((r, kit) => broadcastsApi(r, { broadcasts, audit: kit.audit }));
   staff.addPages((r, kit) => broadcastPages(r, { broadcasts, views: kit.views, audit: kit.audit, city, categories }));
+  staff.addPages((r, kit) => handoverPages(r, { views: kit.views, queue: handoverQueue, windows: config.windows }));
+  const staffNames = new PgStaffUsersRepo(db);
+  staff.addPages((r, kit) => contentPages(r, { views: kit.views, content: editContent, staffName: async (id) => (/^\d{1,18}$/.test(id) ? (await staffNames.findById(id))?.displayName ?? null : null) }));
   // ── end of the staff console ──
 
   // ── Report desk (issue 11): /console/reports… and the report API of /api/staff/v1 ──
@@ -376,7 +475,7 @@ export function createApplication(o: ApplicationOptions): Application {
     const send = residentChannels[channel as Channel];
     if (!send || !userId) return;
     const locale = (await residents.find(channel as Channel, userId))?.locale ?? 'vi';
-    await send.send(userId, [{ text: i18n.t(locale, 'common:error', { hotline: city.hotline }) }], { kind: 'response' }, locale);
+    await send.send(userId, [{ text: i18n.t(locale, 'common:error', { hotline: live().city.hotline }) }], { kind: 'response' }, locale);
   };
   const inbox = new InboxWorker({
     inbox: new PgInboxRepo(db),
@@ -407,7 +506,7 @@ export function createApplication(o: ApplicationOptions): Application {
     geocode: (q) => geocoder.search(q),
     syntheticLocation,
     webhooks: {
-      messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken }) : null),
+      messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken, appId: config.messenger.appId }) : null),
       zalo: webhook(config.zalo ? zaloWebhookAdapter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey }) : null),
     },
     consoleRoutes: (a) => staff.mount(a),
@@ -415,11 +514,14 @@ export function createApplication(o: ApplicationOptions): Application {
   });
 
   let settleTimer: NodeJS.Timeout | undefined;
+  let contentPoll: NodeJS.Timeout | undefined;
   return {
     app,
     inbox,
     jobs,
     content,
+    liveContent,
+    languageModel,
     i18n,
     publicUrl,
     webviewTokens,
@@ -433,6 +535,8 @@ export function createApplication(o: ApplicationOptions): Application {
       closeResolved: closeResolvedReports,
       notify,
       handOver,
+      handovers: handoverQueue,
+      editContent,
       reply,
       recordPhoto,
       purgeRetained: purge,
@@ -442,6 +546,10 @@ export function createApplication(o: ApplicationOptions): Application {
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       await staff.start();
+      await liveContent.reload();
+      // Edits made in another process reach this one within CONTENT_POLL_MS.
+      contentPoll = setInterval(() => void liveContent.refreshIfChanged().catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not check for content edits')), CONTENT_POLL_MS);
+      contentPoll.unref();
       inbox.start();
       await jobs.start();
       // Deliveries a dead process left half-done settle within a minute of the start.
@@ -452,6 +560,8 @@ export function createApplication(o: ApplicationOptions): Application {
     },
     async stop() {
       if (settleTimer) clearInterval(settleTimer);
+      if (contentPoll) clearInterval(contentPoll);
+      await languageModel?.idle();
       await inbox.stop();
       await jobs.stop();
       await staff.close();
@@ -605,6 +715,9 @@ export async function main(): Promise<void> {
     void shutdown('uncaughtException', 1);
   });
 }
+
+/** How often a process looks for content edited in another process. */
+const CONTENT_POLL_MS = 15_000;
 
 /** How long a stopping process lets the turns in flight finish. */
 const SHUTDOWN_DRAIN_MS = 10_000;

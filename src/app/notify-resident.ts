@@ -5,17 +5,23 @@
  * route; a closed window falls back to Messenger's ACCOUNT_UPDATE tag or a Zalo ZBS template, or the
  * notice is parked until the resident writes again. Transient failures are thrown so the job
  * retries with back-off; permanent ones park the notice (no error loops).
+ *
+ * A resolution also asks "is it really fixed?" with the choices `RESOLVED_CONFIRM:<code>` and
+ * `RESOLVED_REJECT:<code>` (dialogs/verdict answers them). A tagged message or a ZBS template
+ * carries no buttons: the text goes out that way and the question is parked, to be asked in the
+ * conversation when the resident next writes. Inside the window the question goes out at once and
+ * `onAsked` leaves it as the conversation's choice point, so a typed "rồi" or "vẫn còn" answers it.
  */
 import type { CityProfile } from '../domain/city-profile';
 import type { OutboundMessage } from '../domain/messages';
-import type { DeferredNoticesRepo, ResidentChannels } from '../domain/notifications/ports';
+import type { DeferredNoticesRepo, ParkedPart, ResidentChannels } from '../domain/notifications/ports';
 import { chooseNotificationRoute, routeAfterWindowClosed, type NotificationRoute, type WindowSettings } from '../domain/notifications/window-rules';
-import type { Clock, ResidentsRepo, ReportsRepo } from '../domain/reports/ports';
+import type { Clock, Resident, ResidentsRepo, ReportsRepo } from '../domain/reports/ports';
 import type { Report, ReportEvent } from '../domain/reports/report';
 import type { ReportStatus } from '../domain/reports/lifecycle';
 import { PlatformApiError } from '../domain/shared/errors';
 import type { Locale } from '../domain/shared/ids';
-import type { I18n } from '../i18n';
+import type { I18n, Translate } from '../i18n';
 import type { Logger } from '../logger';
 import type { ResidentNoticeJob } from '../jobs/queues';
 
@@ -30,7 +36,27 @@ export interface NotifyResidentDeps {
   readonly logger: Logger;
   readonly city: Pick<CityProfile, 'name' | 'agencies'>;
   readonly mediaUrl: (key: string) => string;
+  /**
+   * Called after a question with choices went out in the resident's thread outside a conversation
+   * turn (main.ts makes it the conversation's choice point, so typed answers work).
+   */
+  readonly onAsked?: (resident: Resident, question: OutboundMessage) => Promise<void>;
 }
+
+/** The question that follows a resolution: is it really fixed? (answered in dialogs/verdict). */
+export function verdictQuestion(t: Translate, code: string): { message: OutboundMessage; yes: string; no: string; hint: string } {
+  const yes = `RESOLVED_CONFIRM:${code}`;
+  const no = `RESOLVED_REJECT:${code}`;
+  return {
+    message: { text: t('resident:verdict.ask', { code }), choices: [{ title: t('resident:verdict.confirm'), payload: yes }, { title: t('resident:verdict.reject'), payload: no }] },
+    yes,
+    no,
+    hint: t('resident:verdict.hint'),
+  };
+}
+
+/** A message with choices (the question part of a notice). */
+const isQuestion = (m: OutboundMessage): boolean => (m.choices?.length ?? 0) > 0;
 
 export type NoticeOutcome = NotificationRoute['kind'] | 'skipped';
 
@@ -62,14 +88,14 @@ export class NotifyResident {
     const messages = this.compose(report, event, resident.locale);
     let route = chooseNotificationRoute(resident.channel, resident.lastInteractionAt, this.d.clock.now(), this.d.windows);
     try {
-      await this.send(route, channel, resident.platformUserId, messages, report, event, resident.id, resident.locale);
+      await this.send(route, channel, resident, messages, report, event);
     } catch (err) {
       if (!(err instanceof PlatformApiError)) throw err;
       if (err.action === 'window-closed') {
         // Our record of the last interaction was stale: take the route for a closed window.
         route = routeAfterWindowClosed(resident.channel, this.d.windows);
         try {
-          await this.send(route, channel, resident.platformUserId, messages, report, event, resident.id, resident.locale);
+          await this.send(route, channel, resident, messages, report, event);
         } catch (err2) {
           if (!(err2 instanceof PlatformApiError) || err2.retryable) throw err2;
           route = { kind: 'defer' };
@@ -87,12 +113,20 @@ export class NotifyResident {
     return route.kind;
   }
 
-  /** Notices parked for this resident, delivered in their conversation when they write again. */
+  /**
+   * Notices parked for this resident, delivered in their conversation when they write again: the
+   * whole notice, or only its question when the text already went out under a tag or a template
+   * (and the question only while it still applies: the report is still resolved).
+   */
   async flushDeferred(residentId: string, send: (messages: readonly OutboundMessage[]) => Promise<void>): Promise<number> {
     let n = 0;
     for (const row of await this.d.deferred.pending(residentId)) {
       const ctx = await this.context(row.reportId, row.eventId);
-      if (ctx) await send(this.compose(ctx.report, ctx.event, ctx.resident.locale));
+      if (ctx) {
+        const all = this.compose(ctx.report, ctx.event, ctx.resident.locale);
+        const owed = row.part === 'choices' ? all.filter(isQuestion) : all;
+        if (owed.length > 0) await send(owed);
+      }
       await this.d.deferred.markDelivered(row.id);
       n++;
     }
@@ -112,7 +146,9 @@ export class NotifyResident {
         return [{ text: t(event.from === 'resolved' ? 'report:notify.reopened' : 'report:notify.inProgress', { code }) }];
       case 'resolved': {
         const images = report.resultPhotos.map((p) => this.d.mediaUrl(p.key));
-        return [{ text: t('report:notify.resolved', { code, reply: event.publicNote ?? report.publicReply ?? '', city: this.d.city.name[locale] }), ...(images.length ? { images } : {}) }];
+        const notice: OutboundMessage = { text: t('report:notify.resolved', { code, reply: event.publicNote ?? report.publicReply ?? '', city: this.d.city.name[locale] }), ...(images.length ? { images } : {}) };
+        // The question only while it applies (not after the resident answered or the report closed).
+        return report.status === 'resolved' ? [notice, verdictQuestion(t, code).message] : [notice];
       }
       case 'rejected':
         return [{ text: t('report:notify.rejected', { code, reason: event.publicNote ?? report.publicReply ?? '' }) }];
@@ -128,22 +164,33 @@ export class NotifyResident {
   private async send(
     route: NotificationRoute,
     channel: NonNullable<ResidentChannels[keyof ResidentChannels]>,
-    userId: string,
+    resident: Resident,
     messages: readonly OutboundMessage[],
     report: Report,
     event: ReportEvent,
-    residentId: string,
-    locale: Locale,
   ): Promise<void> {
+    const userId = resident.platformUserId;
+    const question = messages.find(isQuestion);
+    // Tags and templates carry no buttons: the question waits for the resident's next message.
+    const parkQuestion = (part: ParkedPart) => (question ? this.d.deferred.park(resident.id, report.id, event.id, event.to, part) : Promise.resolve());
     switch (route.kind) {
       case 'message':
+        await channel.send(userId, messages, route, resident.locale);
+        // The notice is out: a failure to remember the question must not make the job send it again.
+        if (question && this.d.onAsked) {
+          await this.d.onAsked(resident, question).catch((err: unknown) =>
+            this.d.logger.warn({ err: err instanceof Error ? err.message.split('\n')[0] : String(err), reportId: report.id }, 'could not remember the question of a notice; its buttons still work'));
+        }
+        return;
       case 'messenger-tag':
-        return channel.send(userId, messages, route, locale);
+        await channel.send(userId, messages.filter((m) => !isQuestion(m)), route, resident.locale);
+        return parkQuestion('choices');
       case 'zbs-template':
         if (!channel.sendTemplate) throw new PlatformApiError({ platform: 'zalo', method: 'template', code: 'no-template', action: 'give-up', message: 'this channel has no templates' });
-        return channel.sendTemplate(userId, route.templateId, { ma_phan_anh: report.code, trang_thai: this.d.i18n.t('vi', STATUS_LABEL_KEYS[event.to]) });
+        await channel.sendTemplate(userId, route.templateId, { ma_phan_anh: report.code, trang_thai: this.d.i18n.t('vi', STATUS_LABEL_KEYS[event.to]) });
+        return parkQuestion('choices');
       case 'defer':
-        return this.d.deferred.park(residentId, report.id, event.id, event.to);
+        return this.d.deferred.park(resident.id, report.id, event.id, event.to);
     }
   }
 

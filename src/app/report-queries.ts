@@ -32,6 +32,15 @@ export class ReportQueries {
     return this.d.reports.history(reportId);
   }
 
+  /**
+   * Public URLs of the result photos the resident may see: those of the resolution in force
+   * (resolved or closed; a reopened report's old result photos are not shown).
+   */
+  resultPhotoUrls(report: Pick<Report, 'status' | 'resultPhotos'>): string[] {
+    if (report.status !== 'resolved' && report.status !== 'closed') return [];
+    return report.resultPhotos.map((p) => this.d.mediaUrl(p.key));
+  }
+
   /** The public status of a report, or null when there is none with that code. */
   async publicStatus(code: string): Promise<PublicReportView | null> {
     const r = await this.d.reports.findByCode(code);

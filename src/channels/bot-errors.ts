@@ -22,7 +22,13 @@ export interface BotErrorDeps<C> {
 
 export function attachBotErrors<C>(bot: Bot<never, never, never, never>, d: BotErrorDeps<C>): void {
   const apologise = createErrorHandler(
-    { logger: d.logger, i18n: d.i18n, hotline: d.hotline },
+    {
+      logger: d.logger,
+      i18n: d.i18n,
+      get hotline() {
+        return d.hotline;
+      },
+    },
     (ctx, text) => d.send(ctx as C, text),
     (ctx) => d.localeOf(ctx as C),
   );

@@ -28,6 +28,13 @@ export const CityProfileSchema = z.object({
   broadcasts: z
     .object({ fourEyes: z.boolean().default(false), publishByDefault: z.boolean().default(true), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#0068ff') })
     .default({ fourEyes: false, publishByDefault: true, color: '#0068ff' }),
+  /**
+   * Replies staff pick from when they answer a report, per category slug (`_note` and other keys
+   * starting with `_` are comments). Edited in the console over the shipped file.
+   */
+  cannedReplies: z.record(z.string(), z.union([z.array(z.object({ text: Text }).passthrough()), z.string()]))
+    .default({})
+    .transform((r) => Object.fromEntries(Object.entries(r).flatMap(([k, v]) => (k.startsWith('_') || !Array.isArray(v) ? [] : [[k, v.map((x) => x.text)]])))),
 }).passthrough();
 
 export type CityProfile = z.infer<typeof CityProfileSchema>;

@@ -1,7 +1,7 @@
 import type { RetentionRepo } from '../domain/reports/ports';
 import type { Queryable } from './db';
 
-/** Empties old webhook bodies and the replies recorded for them; drops expired map-link uses. */
+/** Empties old webhook bodies, the replies recorded for them and staff replies; drops expired map-link uses. */
 export class PgRetentionRepo implements RetentionRepo {
   constructor(private readonly db: Queryable) {}
 
@@ -19,6 +19,8 @@ export class PgRetentionRepo implements RetentionRepo {
         [r.rows.map((x) => x.id)],
       );
     }
+    // What staff wrote to residents from the hand-over queue is conversation content too.
+    await this.db.query("UPDATE handover_replies SET body = '' WHERE sent_at < $1 AND body <> ''", [before]);
     await this.db.query("DELETE FROM webview_token_uses WHERE expires_at < now() - interval '1 day'");
     return r.rows.length;
   }

@@ -34,11 +34,20 @@ export function createMessengerBot(d: MessengerBotDeps) {
 
   bot.onEvent((async (context: MessengerContext) => {
     const input = messengerInbound(context);
+    const ev = context.event;
+    if (ev.isStandby && !ev.isEcho && (ev.isMessage || ev.isPostback) && context.session?.user?.id) {
+      // The Page Inbox holds the thread (a hand-over): the bot stays quiet, but the resident wrote,
+      // which keeps the messaging window open for the console's replies.
+      await d.residents.touch('messenger', String(context.session.user.id), new Date(ev.timestamp || Date.now()));
+      return;
+    }
     if (input.kind === 'receipt') return;
     const userId = String(context.session?.user?.id ?? '');
     if (!userId) return;
     const at = new Date(context.event.timestamp || Date.now());
-    const resident = await d.residents.touch('messenger', userId, at);
+    // A thread given back by the Page Inbox is no message from the resident: it opens no window.
+    const resident = input.kind === 'handback' ? await d.residents.find('messenger', userId) : await d.residents.touch('messenger', userId, at);
+    if (!resident) return;
     const turn = buildTurn(context, {
       channel: 'messenger',
       userId,
@@ -59,7 +68,10 @@ export function createMessengerBot(d: MessengerBotDeps) {
     channel: 'messenger',
     logger: d.logger,
     i18n: d.i18n,
-    hotline: d.hotline,
+    // Read at each apology: the hotline can be edited in the console.
+    get hotline() {
+      return d.hotline;
+    },
     send: async (ctx, text) => void (await ctx.sendText(text)),
     localeOf: async (ctx) => {
       const id = ctx.session?.user?.id;

@@ -18,6 +18,7 @@ interface RawAttachment {
 export function messengerInbound(context: MessengerContext): Inbound {
   const ev = context.event;
   if (ev.isEcho || ev.isDelivery || ev.isRead || ev.isStandby) return { kind: 'receipt' };
+  if (ev.isPassThreadControl) return { kind: 'handback' };
   if (ev.isPostback) return { kind: 'text', text: ev.postback?.title ?? '', payload: ev.postback?.payload ?? null };
   if (ev.isQuickReply) return { kind: 'text', text: ev.text ?? '', payload: ev.quickReply?.payload ?? null };
   const message = ev.message as { mid?: string; text?: string; attachments?: RawAttachment[] } | null;

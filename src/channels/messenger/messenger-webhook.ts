@@ -9,7 +9,18 @@ import type { InboundEventInput } from '../../storage/inbox-repo';
 import { MessagingEvent, MessengerEnvelope, messengerDedupeKey, messengerEventKind } from './messenger-webhook.schema';
 import { verifyMessengerSignature } from './messenger-signature';
 
-export function messengerWebhookAdapter(o: { appSecret: string; verifyToken: string }): WebhookAdapter {
+/**
+ * The Page Inbox gave a thread back (`messaging_handovers`: pass_thread_control to our app): the
+ * hand-over is over and the bot takes the conversation again.
+ */
+function isHandback(item: unknown, appId: string | undefined): item is { sender: { id: string }; timestamp?: number; pass_thread_control: { new_owner_app_id?: unknown } } {
+  const ev = item as { sender?: { id?: unknown }; pass_thread_control?: { new_owner_app_id?: unknown } } | null;
+  if (typeof ev?.sender?.id !== 'string' || typeof ev.pass_thread_control !== 'object' || ev.pass_thread_control === null) return false;
+  const owner = ev.pass_thread_control.new_owner_app_id;
+  return appId === undefined || String(owner) === appId;
+}
+
+export function messengerWebhookAdapter(o: { appSecret: string; verifyToken: string; appId?: string }): WebhookAdapter {
   return {
     channel: 'messenger',
     signatureHeader: 'X-Hub-Signature-256',
@@ -31,8 +42,36 @@ export function messengerWebhookAdapter(o: { appSecret: string; verifyToken: str
       }
       const events: InboundEventInput[] = [];
       for (const entry of env.data.entry) {
-        if (entry.standby?.length) log.debug({ count: entry.standby.length }, 'ignoring standby events');
+        // While the Page Inbox holds a thread (a hand-over), the resident's messages and the Page's
+        // replies come as standby: stored for the hand-over queue's transcript (and the messaging
+        // window), never answered by the bot.
+        for (const item of entry.standby ?? []) {
+          const ev = MessagingEvent.safeParse(item);
+          if (!ev.success) continue;
+          const kind = messengerEventKind(ev.data);
+          if (kind !== 'message' && kind !== 'postback' && kind !== 'echo') {
+            log.debug({ kind }, 'ignoring standby event kind');
+            continue;
+          }
+          events.push({
+            channel: 'messenger',
+            dedupeKey: `standby:${messengerDedupeKey(ev.data)}`,
+            conversationKey: `messenger:${kind === 'echo' ? ev.data.recipient.id : ev.data.sender.id}`,
+            kind: 'standby',
+            body: { object: 'page', entry: [{ id: entry.id, time: entry.time, standby: [item] }] },
+          });
+        }
         for (const item of entry.messaging ?? []) {
+          if (isHandback(item, o.appId)) {
+            events.push({
+              channel: 'messenger',
+              dedupeKey: `handback:${item.sender.id}:${item.timestamp ?? entry.time}`,
+              conversationKey: `messenger:${item.sender.id}`,
+              kind: 'handback',
+              body: { object: 'page', entry: [{ id: entry.id, time: entry.time, messaging: [item] }] },
+            });
+            continue;
+          }
           const ev = MessagingEvent.safeParse(item);
           if (!ev.success) {
             log.debug('ignoring a messaging item of an unknown shape');

@@ -71,7 +71,10 @@ export function createZaloBot(d: ZaloBotDeps) {
     channel: 'zalo',
     logger: d.logger,
     i18n: d.i18n,
-    hotline: d.hotline,
+    // Read at each apology: the hotline can be edited in the console.
+    get hotline() {
+      return d.hotline;
+    },
     send: async (ctx, text) => void (await ctx.sendText(text)),
     localeOf: async (ctx) => (ctx.userId && (await d.residents.find('zalo', ctx.userId))?.locale) || 'vi',
   });

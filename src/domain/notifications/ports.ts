@@ -16,9 +16,15 @@ export interface ResidentChannel {
 
 export type ResidentChannels = Partial<Record<Channel, ResidentChannel>>;
 
+/**
+ * What a parked notice still owes the resident: the whole notice (closed window, no template
+ * route), or only its choices (the text went out under a tag or a template, which carry no buttons).
+ */
+export type ParkedPart = 'whole' | 'choices';
+
 /** Notices that waited for the resident to write again (closed window, no template route). */
 export interface DeferredNoticesRepo {
-  park(residentId: string, reportId: string, eventId: string, status: string): Promise<void>;
-  pending(residentId: string): Promise<Array<{ id: string; reportId: string; eventId: string }>>;
+  park(residentId: string, reportId: string, eventId: string, status: string, part?: ParkedPart): Promise<void>;
+  pending(residentId: string): Promise<Array<{ id: string; reportId: string; eventId: string; part: ParkedPart }>>;
   markDelivered(id: string): Promise<void>;
 }

@@ -57,16 +57,19 @@ describe('changing a report through the use cases', () => {
     expect(history[1]!.internalNote).toBe('ưu tiên');
     expect(history[3]!.publicNote).toBe('Đã thu dọn cây đổ.');
 
-    // Three notices, in the thread, each naming the code; the resolution carries the result photo first.
-    const msgs = await h.graph.waitForMessages(psid, before + 4, 8000);
+    // Three notices, in the thread, each naming the code; the resolution carries the result photo
+    // first and is followed by its question (is it really fixed?).
+    const msgs = await h.graph.waitForMessages(psid, before + 5, 8000);
     const after = msgs.slice(before);
     const texts = after.map((m) => m.message?.text ?? '').filter(Boolean);
-    expect(texts).toHaveLength(3);
+    expect(texts).toHaveLength(4);
     for (const t of texts) expect(t).toContain(code);
     expect(texts[2]).toContain('Đã thu dọn cây đổ.');
+    expect(after.at(-1)!.message?.quick_replies?.map((q) => q.payload)).toEqual([`RESOLVED_CONFIRM:${code}`, `RESOLVED_REJECT:${code}`]);
     const image = after.find((m) => m.message?.attachment?.type === 'image');
     expect(JSON.stringify(image)).toContain(photo.key);
-    expect(await h.rt.jobs.count(residentNotice, 'completed')).toBeGreaterThanOrEqual(3);
+    // The resolution's job completes once its question is remembered too (after the last message).
+    await waitFor(async () => (await h.rt.jobs.count(residentNotice, 'completed')) >= 3);
   });
 
   it('an illegal change is a typed error and writes nothing', async () => {
