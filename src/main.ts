@@ -18,6 +18,7 @@ import { FileReport } from './app/file-report';
 import { HandOver } from './app/hand-over';
 import { NotifyResident } from './app/notify-resident';
 import { ResidentVerdict } from './app/rate';
+import { PhotoRedaction } from './app/photo-redaction';
 import { RecordPhoto } from './app/record-photo';
 import { ReplyToResident } from './app/reply-to-resident';
 import { ReportQueries } from './app/report-queries';
@@ -37,6 +38,7 @@ import { createMessengerClient } from './clients/graph/messenger-client';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createStaffConsole, type StaffConsole } from './console';
+import { registerRedactionConsole } from './console/redaction';
 import type { DevToolsModule } from './dev-tools';
 import type { OutboundMessage } from './domain/messages';
 import type { ResidentChannels } from './domain/notifications/ports';
@@ -48,9 +50,11 @@ import { InboxWorker, type EventHandler } from './inbox/inbox-worker';
 import { OutboxDelivery, type ReplySender } from './inbox/outbox-delivery';
 import { IngressGauge } from './inbox/ingress-gauge';
 import { JobQueue } from './jobs/job-queue';
-import { closeResolved, overdueReminders, purgeRetained, residentNotice } from './jobs/queues';
+import { closeResolved, overdueReminders, photoRedaction, photoRedactionSweep, purgeRetained, residentNotice } from './jobs/queues';
 import { createLogger, type Logger } from './logger';
 import { downloadImage, FsImageStore, ingestPhotos, PhotoPipeline } from './media';
+import { WorkerFaceDetector } from './media/face-detector';
+import { SharpRedactionRenderer } from './media/pixelate';
 import { createNlu, type Nlu } from './nlu';
 import { createApp, mediaUrl } from './server/app';
 import { WebviewTokens } from './server/webview-token';
@@ -64,6 +68,7 @@ import { PgHandoversRepo } from './storage/handovers-repo';
 import { PgInboxRepo, type InboundEventInput, type InboundEventRow } from './storage/inbox-repo';
 import { PgOutboxRepo } from './storage/outbox-repo';
 import { PgMediaRepo } from './storage/media-repo';
+import { PgPhotoRedactionsRepo } from './storage/photo-redactions-repo';
 import { migrate } from './storage/migrate';
 import { PgReportsRepo } from './storage/reports-repo';
 import { PgResidentsRepo } from './storage/residents-repo';
@@ -120,6 +125,8 @@ export interface Application {
     readonly reply: ReplyToResident;
     readonly recordPhoto: RecordPhoto;
     readonly purgeRetained: PurgeRetained;
+    /** What the public sees of photos: `publicPhotoKey` / `publicThumbKey` / `publicPhotos` (null / absent: not public yet). */
+    readonly photoRedaction: PhotoRedaction;
   };
   /** Platform clients of the enabled channels. */
   readonly clients: { readonly messenger?: ReturnType<typeof createMessengerClient>; readonly zalo?: ZaloOaClient };
@@ -172,12 +179,32 @@ export function createApplication(o: ApplicationOptions): Application {
     ...(zaloClient ? { zalo: zaloResidentChannel({ client: zaloClient, i18n, logger, support: zaloTemplates }) } : {}),
   };
 
+  // ── Photo redaction: faces found by a worker-thread detector (queued job), staff boxes, public copies ──
+  const faceDetector = new WorkerFaceDetector({ onOutput: (line) => logger.debug({ detector: line.slice(0, 200) }, 'face detector output') });
+  const photoRedactionUseCase = new PhotoRedaction({
+    repo: new PgPhotoRedactionsRepo({ db, clock, logger }),
+    detector: faceDetector,
+    renderer: new SharpRedactionRenderer({ store: images }),
+    images,
+    jobs,
+  });
+  jobs.register(photoRedaction, async ({ key }) => {
+    const outcome = await photoRedactionUseCase.detect(key);
+    if (outcome === 'unknown') logger.warn({ photo: key.slice(0, 12) }, 'photo redaction job for a photo that is not recorded; dropped');
+  });
+  jobs.register(photoRedactionSweep, async () => {
+    const n = await photoRedactionUseCase.sweep();
+    if (n > 0) logger.info({ queued: n }, 'photos still waiting for face detection queued again');
+  });
+  // ── end of photo redaction ──
+
   // Use cases
   const recordPhoto = new RecordPhoto({
     download: (url) => downloadImage(url, { timeoutMs: config.photos.downloadTimeoutMs, maxBytes: config.photos.maxBytes, allow: config.photos.fetchAllow }),
     bounded: (urls, allowed, ingest) => ingestPhotos(urls, { allowed, ingest }),
     processor: new PhotoPipeline({ store: images, maxBytes: config.photos.maxBytes }),
     media: new PgMediaRepo(db),
+    redaction: photoRedactionUseCase,
   });
   const geocoder =
     o.geocoder ??
@@ -193,7 +220,7 @@ export function createApplication(o: ApplicationOptions): Application {
     clock,
     draftIdleHours: config.draftIdleHours,
   });
-  const queries = new ReportQueries({ reports, mediaUrl: toMediaUrl });
+  const queries = new ReportQueries({ reports, mediaUrl: toMediaUrl, publicPhotos: (keys) => photoRedactionUseCase.publicPhotos(keys) });
   const changeStatus = new ChangeStatus({ reports, jobs, city, clock, reopenDays: config.reopenDays });
   const verdict = new ResidentVerdict({ changeStatus, reports });
   const closeResolvedReports = new CloseResolved({ reports, changeStatus, clock, reopenDays: config.reopenDays });
@@ -274,6 +301,8 @@ export function createApplication(o: ApplicationOptions): Application {
     links: new PgPasswordLinksRepo(db),
     sessions: new PgStaffSessionStore(db, logger),
   });
+  // Photo redaction pages and API (/console/reports/:code/photos/:key/redact, /console/media/:key, /api/staff/v1/photos/:key/redaction)
+  registerRedactionConsole(staff, { redaction: photoRedactionUseCase, images, mediaUrl: toMediaUrl });
   // ── end of the staff console ──
 
   // The inbox: turns in one transaction each, their replies recorded and sent after the commit.
@@ -341,7 +370,7 @@ export function createApplication(o: ApplicationOptions): Application {
     webviewTokens,
     residents,
     staff,
-    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge },
+    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge, photoRedaction: photoRedactionUseCase },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       await staff.start();
@@ -351,6 +380,7 @@ export function createApplication(o: ApplicationOptions): Application {
     async stop() {
       await inbox.stop();
       await jobs.stop();
+      await faceDetector.close();
       await staff.close();
       await lockPool.end();
     },
