@@ -40,6 +40,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createStaffConsole, type StaffConsole } from './console';
 import { registerRedactionConsole } from './console/redaction';
 import type { DevToolsModule } from './dev-tools';
+import type { FaceDetector } from './domain/photos/ports';
 import type { OutboundMessage } from './domain/messages';
 import type { ResidentChannels } from './domain/notifications/ports';
 import type { CategorySuggester, Clock, Geocoder } from './domain/reports/ports';
@@ -101,6 +102,8 @@ export interface ApplicationOptions {
   readonly pollMs?: number;
   /** Back-off between attempts of a failed turn (tests shorten it). */
   readonly retryBackoffMs?: readonly number[];
+  /** The face detector of photo redaction (default: face-api in a worker thread, closed by `stop`; one given here is the giver's to close). */
+  readonly faceDetector?: FaceDetector;
 }
 
 export interface Application {
@@ -180,7 +183,8 @@ export function createApplication(o: ApplicationOptions): Application {
   };
 
   // ── Photo redaction: faces found by a worker-thread detector (queued job), staff boxes, public copies ──
-  const faceDetector = new WorkerFaceDetector({ onOutput: (line) => logger.debug({ detector: line.slice(0, 200) }, 'face detector output') });
+  const ownDetector = o.faceDetector ? null : new WorkerFaceDetector({ onOutput: (line) => logger.debug({ detector: line.slice(0, 200) }, 'face detector output') });
+  const faceDetector: FaceDetector = o.faceDetector ?? ownDetector!;
   const photoRedactionUseCase = new PhotoRedaction({
     repo: new PgPhotoRedactionsRepo({ db, clock, logger }),
     detector: faceDetector,
@@ -380,7 +384,7 @@ export function createApplication(o: ApplicationOptions): Application {
     async stop() {
       await inbox.stop();
       await jobs.stop();
-      await faceDetector.close();
+      await ownDetector?.close();
       await staff.close();
       await lockPool.end();
     },
