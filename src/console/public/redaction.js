@@ -122,7 +122,7 @@
       list.appendChild(li);
     });
     var count = boxes.length === 0 ? labels.none : fmt(labels.count, { count: boxes.length });
-    status.textContent = dirty ? count + ' ' + labels.unsaved : count;
+    status.textContent = dirty ? count + ' · ' + labels.unsaved : count;
     hidden.value = JSON.stringify(plain());
     removeButton.disabled = selected < 0;
     addButton.disabled = boxes.length >= MAX;
