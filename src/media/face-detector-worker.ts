@@ -2,23 +2,31 @@
  * The face detector's thread (see `face-detector.ts`): TensorFlow.js on its WebAssembly backend
  * and face-api's network, loaded once from the weights shipped in the npm package (no download).
  * TensorFlow.js runs synchronously on the thread that calls it, for hundreds of milliseconds per
- * look; here that thread is not the one answering webhooks.
+ * photo; here that thread is not the one answering webhooks.
  *
- * Messages in: `{ type: 'detect', id, width, height, pixels }` (RGB bytes, row by row).
- * Messages out: `{ type: 'ready' }` once, then `{ type: 'result', id, faces }` or `{ type: 'error', id, message }`.
+ * Messages in: `{ type: 'detect', id, windows }`, each window RGB bytes row by row, already shrunk
+ * to the network's input side. Messages out: `{ type: 'ready' }` once, then
+ * `{ type: 'result', id, faces }` (one list per window, in the window's pixels) or
+ * `{ type: 'error', id, message }`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tfjs from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
-import { detectionWindows, type DetectorSettings } from './face-tiles';
+import type { DetectorSettings } from './face-tiles';
 
 export interface WorkerInit {
   readonly modelDir: string;
   readonly settings: DetectorSettings;
 }
 
-export type ToWorker = { readonly type: 'detect'; readonly id: number; readonly width: number; readonly height: number; readonly pixels: Uint8Array };
+export interface WindowPixels {
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array;
+}
+
+export type ToWorker = { readonly type: 'detect'; readonly id: number; readonly windows: readonly WindowPixels[] };
 
 export interface RawFace {
   readonly x: number;
@@ -30,7 +38,7 @@ export interface RawFace {
 
 export type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'result'; readonly id: number; readonly faces: RawFace[] }
+  | { readonly type: 'result'; readonly id: number; readonly faces: RawFace[][] }
   | { readonly type: 'error'; readonly id: number | null; readonly message: string };
 
 async function start(): Promise<void> {
@@ -46,25 +54,18 @@ async function start(): Promise<void> {
       ? new faceapi.SsdMobilenetv1Options({ minConfidence: settings.minScore, maxResults: 100 })
       : new faceapi.TinyFaceDetectorOptions({ inputSize: settings.inputSize, scoreThreshold: settings.minScore });
 
-  const detect = async (m: ToWorker): Promise<RawFace[]> => {
-    const image = faceapi.tf.tensor3d(Int32Array.from(m.pixels), [m.height, m.width, 3], 'int32');
-    const faces: RawFace[] = [];
-    try {
-      for (const win of detectionWindows(m.width, m.height, settings)) {
-        const whole = win.w === m.width && win.h === m.height;
-        const input = whole ? image : faceapi.tf.slice3d(image, [win.y, win.x, 0], [win.h, win.w, 3]);
-        try {
-          for (const d of await faceapi.detectAllFaces(input, options)) {
-            faces.push({ x: d.box.x + win.x, y: d.box.y + win.y, w: d.box.width, h: d.box.height, score: d.score });
-          }
-        } finally {
-          if (!whole) input.dispose();
-        }
+  const detect = async (m: ToWorker): Promise<RawFace[][]> => {
+    const out: RawFace[][] = [];
+    for (const w of m.windows) {
+      const input = faceapi.tf.tensor3d(Int32Array.from(w.pixels), [w.height, w.width, 3], 'int32');
+      try {
+        const found = await faceapi.detectAllFaces(input, options);
+        out.push(found.map((d) => ({ x: d.box.x, y: d.box.y, w: d.box.width, h: d.box.height, score: d.score })));
+      } finally {
+        input.dispose();
       }
-    } finally {
-      image.dispose();
     }
-    return faces;
+    return out;
   };
 
   port.on('message', (m: ToWorker) => {

@@ -2,9 +2,10 @@
  * Where the face detector looks. SSD MobileNet v1 sees the image shrunk to 512 × 512, so in a
  * 1600 px street photo a face 35 px high becomes 11 px and is missed. Looking at the whole image
  * and then at overlapping tiles (each shrunk less) finds those faces; the merge in
- * `domain/photos/redaction.ts` joins a face seen twice. Measured on composited scenes in
- * `npm run bench -- --only redaction` (recall table): whole image alone found 26 of 82 faces 23–70 px
- * high, whole image + 2 × 2 tiles 65.
+ * `domain/photos/redaction.ts` joins a face seen twice. Measured on composited street scenes by
+ * `npm run bench -- --only redaction` (the recall table in BENCHMARKS.md): of 82 faces 24–113 px
+ * high, the whole photo alone found about 46, with 2 × 2 tiles about 69, with 3 × 3 tiles about 76,
+ * for about twice the CPU of 2 × 2 (3 s a photo on one core of the bench machine).
  */
 
 export interface DetectorSettings {
@@ -18,19 +19,26 @@ export interface DetectorSettings {
   readonly tileAbovePx: number;
   /** How much neighbouring tiles overlap, as a share of a tile's side (a face on a seam is whole in one). */
   readonly overlap: number;
-  /** Input side of the tiny face detector (multiple of 32); unused by SSD. */
+  /** Input side of the tiny face detector (multiple of 32); SSD MobileNet v1's is 512. */
   readonly inputSize: number;
+}
+
+/** The side the network sees: each window is shrunk to fit it before it is handed over. */
+export function netInputSide(s: Pick<DetectorSettings, 'model' | 'inputSize'>): number {
+  return s.model === 'ssd-mobilenet-v1' ? 512 : s.inputSize;
 }
 
 /**
  * The settings in production, chosen by recall on composited street scenes (see the bench's
  * recall table): SSD MobileNet v1 found more small faces than the tiny detector at any input size,
- * and tiles helped more than a lower threshold.
+ * tiles helped more than a lower threshold, and 3 × 3 tiles found most of the faces 2 × 2 missed.
+ * A missed face is published; a few seconds of CPU per photo in a background job are not a cost
+ * worth saving on that.
  */
 export const DEFAULT_DETECTOR_SETTINGS: DetectorSettings = {
   model: 'ssd-mobilenet-v1',
   minScore: 0.4,
-  tiles: [2, 2],
+  tiles: [3, 3],
   tileAbovePx: 1024,
   overlap: 0.2,
   inputSize: 608,

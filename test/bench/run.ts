@@ -19,12 +19,14 @@ import { messengerAckSuite } from './messenger-ack.bench';
 import { messengerTurnsSuite } from './messenger-turns.bench';
 import { nluSuite } from './nlu.bench';
 import { photoSuite } from './photo.bench';
+import { redactionSuite } from './redaction.bench';
 import { zaloSuite } from './zalo.bench';
 
 const SUITES: readonly Suite[] = [
   messengerAckSuite,
   messengerTurnsSuite,
   photoSuite,
+  redactionSuite,
   zaloSuite,
   nluSuite,
 ];

@@ -124,10 +124,22 @@ describe('the public copy of a stored photo', () => {
 });
 
 describe('where the face detector looks', () => {
-  it('looks at a large photo whole, then in four overlapping tiles reaching every edge', () => {
+  it('looks at a large photo whole, then in nine overlapping tiles reaching every edge', () => {
     const w = detectionWindows(1600, 1200, DEFAULT_DETECTOR_SETTINGS);
-    expect(w).toEqual([
-      { x: 0, y: 0, w: 1600, h: 1200 },
+    expect(w[0]).toEqual({ x: 0, y: 0, w: 1600, h: 1200 });
+    expect(w.slice(1)).toEqual([
+      { x: 0, y: 0, w: 640, h: 480 },
+      { x: 480, y: 0, w: 640, h: 480 },
+      { x: 960, y: 0, w: 640, h: 480 },
+      { x: 0, y: 360, w: 640, h: 480 },
+      { x: 480, y: 360, w: 640, h: 480 },
+      { x: 960, y: 360, w: 640, h: 480 },
+      { x: 0, y: 720, w: 640, h: 480 },
+      { x: 480, y: 720, w: 640, h: 480 },
+      { x: 960, y: 720, w: 640, h: 480 },
+    ]);
+    // Two by two: halves grown by 20%.
+    expect(detectionWindows(1600, 1200, { ...DEFAULT_DETECTOR_SETTINGS, tiles: [2, 2] }).slice(1)).toEqual([
       { x: 0, y: 0, w: 960, h: 720 },
       { x: 640, y: 0, w: 960, h: 720 },
       { x: 0, y: 480, w: 960, h: 720 },
@@ -141,6 +153,6 @@ describe('where the face detector looks', () => {
   });
 
   it('names the model and its settings', () => {
-    expect(describeSettings(DEFAULT_DETECTOR_SETTINGS, '1.7.15')).toBe('face-api@1.7.15 ssd-mobilenet-v1 min=0.4 tiles=2x2>1024px');
+    expect(describeSettings(DEFAULT_DETECTOR_SETTINGS, '1.7.15')).toBe('face-api@1.7.15 ssd-mobilenet-v1 min=0.4 tiles=3x3>1024px');
   });
 });
