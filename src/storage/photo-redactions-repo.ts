@@ -54,7 +54,10 @@ export class PgPhotoRedactionsRepo implements PhotoRedactionsRepo {
   constructor(private readonly d: { db: Db; clock: Clock; logger?: Logger }) {}
 
   async ensure(key: string, size: ImageSize): Promise<void> {
-    await this.d.db.query('INSERT INTO photo_redactions (media_key, width, height) VALUES ($1, $2, $3) ON CONFLICT (media_key) DO NOTHING', [key, size.width, size.height]);
+    // Outside any conversation turn's transaction: the job queued next (on pg-boss's own connections)
+    // must find this row at once, and a photo stored by a turn that is rolled back and replayed is
+    // still the same file, waiting for the same detection.
+    await this.d.db.independent.query('INSERT INTO photo_redactions (media_key, width, height) VALUES ($1, $2, $3) ON CONFLICT (media_key) DO NOTHING', [key, size.width, size.height]);
   }
 
   async find(key: string): Promise<PhotoRedactionRecord | null> {

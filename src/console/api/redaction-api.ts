@@ -58,7 +58,7 @@ export function redactionJson(v: StaffRedactionView, mediaUrl: (key: string) => 
 
 export function redactionApi(r: Router, d: RedactionApiDeps): void {
   const guard = requireCapability('reports.work');
-  const keyOf = async (req: Request): Promise<string> => {
+  const keyOf = (req: Request): string => {
     const key = String(req.params.key);
     if (!KEY_RE.test(key)) throw new ApiError(404, 'redaction.photo-not-found', 'there is no stored photo with this key');
     return key;
@@ -74,7 +74,7 @@ export function redactionApi(r: Router, d: RedactionApiDeps): void {
 
   r.get('/photos/:key/redaction', guard, async (req, res) => {
     try {
-      const key = await keyOf(req);
+      const key = keyOf(req);
       res.json(redactionJson(await d.redaction.forStaff(key, requireActor(req)), d.mediaUrl));
     } catch (err: unknown) {
       throw toApiError(err);
@@ -83,7 +83,7 @@ export function redactionApi(r: Router, d: RedactionApiDeps): void {
 
   r.put('/photos/:key/redaction', guard, jsonBody(), async (req, res) => {
     try {
-      const key = await keyOf(req);
+      const key = keyOf(req);
       const body: Record<string, unknown> = isObject(req.body) ? req.body : {};
       const expectedRevision = await revisionOf(req, key, body);
       const v = await d.redaction.save(key, body.boxes, requireActor(req), { expectedRevision, ...originOf(req) });
@@ -95,7 +95,7 @@ export function redactionApi(r: Router, d: RedactionApiDeps): void {
 
   r.post('/photos/:key/redaction/reset', guard, jsonBody(), async (req, res) => {
     try {
-      const key = await keyOf(req);
+      const key = keyOf(req);
       const body: Record<string, unknown> = isObject(req.body) ? req.body : {};
       const expectedRevision = await revisionOf(req, key, body);
       res.json(redactionJson(await d.redaction.reset(key, requireActor(req), { expectedRevision, ...originOf(req) }), d.mediaUrl));

@@ -66,7 +66,7 @@ export interface PublicPhoto {
 }
 
 export interface PhotoRedactionsRepo {
-  /** Records a stored photo as `pending` (nothing if it is known already). */
+  /** Records a stored photo as `pending` (nothing if it is known already), committed at once whatever transaction the caller is in. */
   ensure(key: string, size: ImageSize): Promise<void>;
   find(key: string): Promise<PhotoRedactionRecord | null>;
   /**

@@ -4,8 +4,10 @@
 -- has run (`detected_at`), so a photo is not public before then. Boxes are pixels of the stored
 -- photo: [{"x","y","w","h"}], automatic ones with their "score".
 
+-- Not a foreign key to media: a photo is recorded here at once, outside the conversation turn that
+-- stores it (whose transaction writes the media row), so the detector job never waits for a commit.
 CREATE TABLE photo_redactions (
-  media_key          text PRIMARY KEY REFERENCES media(key) ON DELETE CASCADE,
+  media_key          text PRIMARY KEY,
   width              integer NOT NULL CHECK (width > 0),
   height             integer NOT NULL CHECK (height > 0),
   status             text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'auto', 'reviewed')),
