@@ -20,6 +20,7 @@ import { HandOver } from './app/hand-over';
 import { HandoverQueue } from './app/handover-queue';
 import { NotifyResident } from './app/notify-resident';
 import { ResidentVerdict } from './app/rate';
+import { PhotoRedaction } from './app/photo-redaction';
 import { RecordPhoto } from './app/record-photo';
 import { ReplyToResident } from './app/reply-to-resident';
 import { ReportQueries } from './app/report-queries';
@@ -35,7 +36,6 @@ import { zaloGroupDirectory } from './channels/zalo/zalo-group-directory';
 import { pagePostPublisher } from './channels/messenger/page-post-publisher';
 import { PagePublisher } from './clients/graph/page-publisher';
 import { PurgeRetained } from './app/purge-retained';
-import { publicPhotoKey } from './app/public-photo-key';
 import { RemindOverdue, StaffNoticeQueries } from './app/remind-overdue';
 import { RouteReport } from './app/route-report';
 import { StaffReportActions } from './app/staff-report-actions';
@@ -64,7 +64,9 @@ import { PgContentOverridesRepo } from './storage/content-overrides-repo';
 import { createStaffConsole, type StaffConsole } from './console';
 import { createReportDesk } from './console/reports/desk';
 import { handoverPages } from './console/pages/handovers-pages';
+import { registerRedactionConsole } from './console/redaction';
 import type { DevToolsModule } from './dev-tools';
+import type { FaceDetector } from './domain/photos/ports';
 import type { OutboundMessage } from './domain/messages';
 import type { ResidentChannels } from './domain/notifications/ports';
 import type { CategorySuggester, Clock, Geocoder } from './domain/reports/ports';
@@ -75,9 +77,9 @@ import { InboxWorker, type EventHandler } from './inbox/inbox-worker';
 import { OutboxDelivery, type ReplySender } from './inbox/outbox-delivery';
 import { IngressGauge } from './inbox/ingress-gauge';
 import { JobQueue } from './jobs/job-queue';
-import { broadcastDelivery, closeResolved, overdueReminders, purgeRetained, residentNotice, weeklyDigest } from './jobs/queues';
+import { broadcastDelivery, closeResolved, overdueReminders, photoRedaction, photoRedactionSweep, purgeRetained, residentNotice, weeklyDigest } from './jobs/queues';
 import { createLogger, type Logger } from './logger';
-import { downloadImage, FsImageStore, ingestPhotos, PhotoPipeline } from './media';
+import { downloadImage, FsImageStore, ingestPhotos, PhotoPipeline, SharpRedactionRenderer, WorkerFaceDetector } from './media';
 import { createNlu, type Nlu } from './nlu';
 import { createApp, mediaUrl } from './server/app';
 import { WebviewTokens } from './server/webview-token';
@@ -93,6 +95,7 @@ import { PgHandoversRepo } from './storage/handovers-repo';
 import { PgInboxRepo, type InboundEventInput, type InboundEventRow } from './storage/inbox-repo';
 import { PgOutboxRepo } from './storage/outbox-repo';
 import { PgMediaRepo } from './storage/media-repo';
+import { PgPhotoRedactionsRepo } from './storage/photo-redactions-repo';
 import { migrate } from './storage/migrate';
 import { PgReportsRepo } from './storage/reports-repo';
 import { PgResidentsRepo } from './storage/residents-repo';
@@ -126,6 +129,8 @@ export interface ApplicationOptions {
   readonly pollMs?: number;
   /** Back-off between attempts of a failed turn (tests shorten it). */
   readonly retryBackoffMs?: readonly number[];
+  /** The face detector of photo redaction (default: face-api in a worker thread, closed by `stop`; one given here is the giver's to close). */
+  readonly faceDetector?: FaceDetector;
 }
 
 export interface Application {
@@ -160,6 +165,8 @@ export interface Application {
     readonly broadcasts: Broadcasts;
     /** The staff report desk (issue 11): list/detail/CSV reads, staff actions, the overdue reminder. */
     readonly reportDesk: { readonly queries: StaffReportQueries; readonly actions: StaffReportActions; readonly remindOverdue: RemindOverdue };
+    /** What the public sees of photos: `publicPhotoKey` / `publicThumbKey` / `publicPhotos` (null / absent: not public yet). */
+    readonly photoRedaction: PhotoRedaction;
   };
   /** Platform clients of the enabled channels. */
   readonly clients: { readonly messenger?: ReturnType<typeof createMessengerClient>; readonly zalo?: ZaloOaClient };
@@ -224,12 +231,33 @@ export function createApplication(o: ApplicationOptions): Application {
     ...(zaloClient ? { zalo: zaloResidentChannel({ client: zaloClient, i18n, logger, support: zaloTemplates }) } : {}),
   };
 
+  // ── Photo redaction: faces found by a worker-thread detector (queued job), staff boxes, public copies ──
+  const ownDetector = o.faceDetector ? null : new WorkerFaceDetector({ onOutput: (line) => logger.debug({ detector: line.slice(0, 200) }, 'face detector output') });
+  const faceDetector: FaceDetector = o.faceDetector ?? ownDetector!;
+  const photoRedactionUseCase = new PhotoRedaction({
+    repo: new PgPhotoRedactionsRepo({ db, clock, logger }),
+    detector: faceDetector,
+    renderer: new SharpRedactionRenderer({ store: images }),
+    images,
+    jobs,
+  });
+  jobs.register(photoRedaction, async ({ key }) => {
+    const outcome = await photoRedactionUseCase.detect(key);
+    if (outcome === 'unknown') logger.warn({ photo: key.slice(0, 12) }, 'photo redaction job for a photo that is not recorded; dropped');
+  });
+  jobs.register(photoRedactionSweep, async () => {
+    const n = await photoRedactionUseCase.sweep();
+    if (n > 0) logger.info({ queued: n }, 'photos still waiting for face detection queued again');
+  });
+  // ── end of photo redaction ──
+
   // Use cases
   const recordPhoto = new RecordPhoto({
     download: (url) => downloadImage(url, { timeoutMs: config.photos.downloadTimeoutMs, maxBytes: config.photos.maxBytes, allow: config.photos.fetchAllow }),
     bounded: (urls, allowed, ingest) => ingestPhotos(urls, { allowed, ingest }),
     processor: new PhotoPipeline({ store: images, maxBytes: config.photos.maxBytes }),
     media: new PgMediaRepo(db),
+    redaction: photoRedactionUseCase,
   });
   const geocoder =
     o.geocoder ??
@@ -249,7 +277,7 @@ export function createApplication(o: ApplicationOptions): Application {
     draftIdleHours: config.draftIdleHours,
     routing: routeReport,
   });
-  const queries = new ReportQueries({ reports, mediaUrl: toMediaUrl });
+  const queries = new ReportQueries({ reports, mediaUrl: toMediaUrl, publicPhotos: (keys) => photoRedactionUseCase.publicPhotos(keys) });
   const changeStatus = new ChangeStatus({ reports, jobs, city, clock, reopenDays: config.reopenDays });
   const verdict = new ResidentVerdict({ changeStatus, reports });
   const closeResolvedReports = new CloseResolved({ reports, changeStatus, clock, reopenDays: config.reopenDays });
@@ -295,7 +323,7 @@ export function createApplication(o: ApplicationOptions): Application {
   });
   // ── Report desk (issue 11): staff reads and actions, the daily overdue reminder ──
   const staffReports = new PgStaffReportsRepo(db);
-  const staffReportQueries = new StaffReportQueries({ reports: staffReports, city, routing: content.routing, clock, mediaUrl: toMediaUrl, publicPhotoKey });
+  const staffReportQueries = new StaffReportQueries({ reports: staffReports, city, routing: content.routing, clock, mediaUrl: toMediaUrl, publicPhotos: (keys) => photoRedactionUseCase.publicPhotos(keys) });
   const staffReportActions = new StaffReportActions({ reports: staffReports, queries: staffReportQueries, changeStatus, recordPhoto, routing: routeReport, audit, clock, city, categories });
   const staffNotices = new PgStaffNoticesRepo(db);
   const remindOverdue = new RemindOverdue({ reports: staffReports, notices: staffNotices, clock, timezone: city.timezone });
@@ -312,13 +340,14 @@ export function createApplication(o: ApplicationOptions): Application {
 
   // Broadcasts of resolved cases into the OA's Zalo groups and onto the Facebook Page.
   const broadcastsRepo = new PgBroadcastsRepo(db);
+  const wardNames = new Map(content.routing.wards.map((w) => [w.code, w.name]));
   const broadcasts = new Broadcasts({
     broadcasts: broadcastsRepo,
     reports,
     cards: createCardRenderer(images, { cityName: city.name, color: city.broadcasts.color }),
     cardStore: new ImageCardStore(images),
-    // Until photos are redacted, a photo is public as stored (see the redaction issue).
-    publicPhotos: { publicKey: async (key) => key },
+    // Only redacted copies leave the city: null (not redacted yet) keeps a case out of broadcasts.
+    publicPhotos: { publicKey: (key) => photoRedactionUseCase.publicPhotoKey(key) },
     publishers: {
       ...(zaloClient ? { 'zalo-group': zaloGroupPublisher(zaloClient, logger) } : {}),
       ...(config.messenger
@@ -329,7 +358,7 @@ export function createApplication(o: ApplicationOptions): Application {
     jobs,
     city,
     categories,
-    wardName: () => null,
+    wardName: (code) => (code === null ? null : wardNames.get(code) ?? null),
     clock,
     logger,
     mediaUrl: toMediaUrl,
@@ -437,6 +466,8 @@ export function createApplication(o: ApplicationOptions): Application {
   staff.addPages((r, kit) => handoverPages(r, { views: kit.views, queue: handoverQueue, windows: config.windows }));
   const staffNames = new PgStaffUsersRepo(db);
   staff.addPages((r, kit) => contentPages(r, { views: kit.views, content: editContent, staffName: async (id) => (/^\d{1,18}$/.test(id) ? (await staffNames.findById(id))?.displayName ?? null : null) }));
+  // Photo redaction pages and API (/console/reports/:code/photos/:key/redact, /console/media/:key, /api/staff/v1/photos/:key/redaction)
+  registerRedactionConsole(staff, { redaction: photoRedactionUseCase, images, mediaUrl: toMediaUrl });
   // ── end of the staff console ──
 
   // ── Report desk (issue 11): /console/reports… and the report API of /api/staff/v1 ──
@@ -541,6 +572,7 @@ export function createApplication(o: ApplicationOptions): Application {
       recordPhoto,
       purgeRetained: purge,
       broadcasts,
+      photoRedaction: photoRedactionUseCase,
       reportDesk: { queries: staffReportQueries, actions: staffReportActions, remindOverdue },
     },
     clients: { messenger: messengerClient, zalo: zaloClient },
@@ -564,6 +596,7 @@ export function createApplication(o: ApplicationOptions): Application {
       await languageModel?.idle();
       await inbox.stop();
       await jobs.stop();
+      await ownDetector?.close();
       await staff.close();
       await lockPool.end();
     },

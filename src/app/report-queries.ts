@@ -2,6 +2,7 @@
  * Reading reports: a resident's own reports, a report by its code, and the public view of a report
  * (what anyone may see: never the resident's platform id, name or phone).
  */
+import type { PublicPhoto } from '../domain/photos/ports';
 import type { ReportsRepo } from '../domain/reports/ports';
 import type { Report, ReportEvent } from '../domain/reports/report';
 
@@ -13,11 +14,14 @@ export interface PublicReportView {
   readonly updatedAt: string;
   readonly location: { lat: number; lng: number };
   readonly address: string | null;
+  /** Redacted copies only (see app/photo-redaction.ts); photos not yet through the face detector are left out. */
   readonly photos: Array<{ url: string; thumbnailUrl: string; width: number; height: number }>;
+  /** Photos left out because they are not public yet (the face detector has not run). */
+  readonly photosPending: number;
 }
 
 export class ReportQueries {
-  constructor(private readonly d: { reports: ReportsRepo; mediaUrl: (key: string) => string }) {}
+  constructor(private readonly d: { reports: ReportsRepo; mediaUrl: (key: string) => string; publicPhotos: (originalKeys: readonly string[]) => Promise<Map<string, PublicPhoto>> }) {}
 
   /** The resident's most recent reports. */
   myReports(residentId: string, limit = 5): Promise<Report[]> {
@@ -45,6 +49,11 @@ export class ReportQueries {
   async publicStatus(code: string): Promise<PublicReportView | null> {
     const r = await this.d.reports.findByCode(code);
     if (!r) return null;
+    const copies = await this.d.publicPhotos(r.photos.map((p) => p.key));
+    const photos = r.photos.flatMap((p) => {
+      const c = copies.get(p.key);
+      return c ? [{ url: this.d.mediaUrl(c.key), thumbnailUrl: this.d.mediaUrl(c.thumbKey), width: p.width, height: p.height }] : [];
+    });
     return {
       code: r.code,
       status: r.status,
@@ -53,7 +62,8 @@ export class ReportQueries {
       updatedAt: r.updatedAt.toISOString(),
       location: { lat: r.location.lat, lng: r.location.lng },
       address: r.address,
-      photos: r.photos.map((p) => ({ url: this.d.mediaUrl(p.key), thumbnailUrl: this.d.mediaUrl(p.thumbKey), width: p.width, height: p.height })),
+      photos,
+      photosPending: r.photos.length - photos.length,
     };
   }
 }

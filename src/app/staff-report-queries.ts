@@ -5,7 +5,7 @@
  * reports routed to their agencies or in their wards, the communications role resolved and closed
  * ones, everyone else all. A report outside the actor's view does not exist for them (404).
  *
- * Photos: every role gets the public (redacted) version through {@link PublicPhotoKey}; roles that
+ * Photos: every role gets the public (redacted) version through the redaction module's public copies; roles that
  * handle the report (admin, operator, agency, viewer) also get the original. The communications
  * role, whose material goes out to the public, gets only the public versions.
  */
@@ -30,7 +30,6 @@ import type { Clock } from '../domain/reports/ports';
 import type { ReportPhoto } from '../domain/reports/report';
 import type { StaffActor } from '../domain/staff/actor';
 import { maySeeReport, reportVisibility } from '../domain/staff/permissions';
-import type { PublicPhotoKey } from './public-photo-key';
 
 export interface PhotoView {
   /** The stored photo's id (its content key): what result photos and redaction refer to. */
@@ -65,7 +64,8 @@ export interface StaffReportQueriesDeps {
   readonly routing: Pick<CityRouting, 'nearbyRadiusMeters' | 'cannedReplies'>;
   readonly clock: Clock;
   readonly mediaUrl: (key: string) => string;
-  readonly publicPhotoKey: PublicPhotoKey;
+  /** Public (redacted) copies by original key; a photo absent from the map is not public yet. */
+  readonly publicPhotos: (keys: readonly string[]) => Promise<ReadonlyMap<string, { readonly key: string; readonly thumbKey: string }>>;
 }
 
 /** How many markers the map draws at most (the newest of the filter). */
@@ -153,19 +153,21 @@ export class StaffReportQueries {
 
   private async photoViews(actor: StaffActor, photos: readonly ReportPhoto[]): Promise<PhotoView[]> {
     const originals = this.seesOriginals(actor);
-    return Promise.all(
-      photos.map(async (p) => {
-        const [pub, pubThumb] = await Promise.all([this.d.publicPhotoKey(p.key), this.d.publicPhotoKey(p.thumbKey)]);
-        return {
-          id: p.key,
-          url: this.d.mediaUrl(pub),
-          thumbnailUrl: this.d.mediaUrl(pubThumb),
-          width: p.width,
-          height: p.height,
-          ...(originals ? { originalUrl: this.d.mediaUrl(p.key) } : {}),
-        };
-      }),
-    );
+    const public_ = await this.d.publicPhotos(photos.map((p) => p.key));
+    // Staff who see originals see them until the public copy exists; the communications role sees
+    // public copies only, so a photo not redacted yet is not listed for it.
+    return photos.flatMap((p) => {
+      const pub = public_.get(p.key) ?? (originals ? { key: p.key, thumbKey: p.thumbKey } : null);
+      if (pub === null) return [];
+      return [{
+        id: p.key,
+        url: this.d.mediaUrl(pub.key),
+        thumbnailUrl: this.d.mediaUrl(pub.thumbKey),
+        width: p.width,
+        height: p.height,
+        ...(originals ? { originalUrl: this.d.mediaUrl(p.key) } : {}),
+      }];
+    });
   }
 }
 

@@ -84,6 +84,33 @@ export const weeklyDigest = define({
   cron: { expression: '0 6 * * 1', tz: CITY_TZ },
 });
 
+// ── Photo redaction (src/app/photo-redaction.ts) ──
+/** Content key of a stored photo: 64 hex digits and an extension. */
+const mediaKey = z.string().regex(/^[a-f0-9]{64}\.(jpg|webp)$/);
+
+/**
+ * Finds the faces in a stored photo and makes its public copy (queued when a photo is stored).
+ * One job per photo however often it is stored; the detector runs one photo at a time per
+ * process. Until it has run, the photo is not public.
+ */
+export const photoRedaction = define({
+  name: 'photo-redaction',
+  payload: z.object({ key: mediaKey }).strict(),
+  policy: { retryLimit: 4, retryDelaySeconds: 30, backoff: true, expireInSeconds: 300 },
+  key: (p) => `photo:${p.key}`,
+});
+export type PhotoRedactionJob = z.infer<typeof photoRedaction.payload>;
+
+/** Queues detection of photos left pending (lost or failed jobs, photos older than redaction). */
+export const photoRedactionSweep = define({
+  name: 'photo-redaction-sweep',
+  payload: z.object({}).passthrough(),
+  policy: { retryLimit: 1, retryDelaySeconds: 120, backoff: false, expireInSeconds: 300 },
+  key: () => null,
+  cron: { expression: '*/10 * * * *', tz: CITY_TZ },
+});
+// ── end of photo redaction ──
+
 /** Where jobs whose payload fails validation go, with the reason (never retried). */
 export const deadLetter = define({
   name: 'dead-letter',
@@ -92,4 +119,4 @@ export const deadLetter = define({
   key: () => null,
 });
 
-export const ALL_QUEUES: readonly QueueDef<unknown>[] = [residentNotice, closeResolved, overdueReminders, purgeRetained, broadcastDelivery, weeklyDigest, deadLetter] as QueueDef<unknown>[];
+export const ALL_QUEUES: readonly QueueDef<unknown>[] = [residentNotice, closeResolved, overdueReminders, purgeRetained, broadcastDelivery, weeklyDigest, photoRedaction, photoRedactionSweep, deadLetter] as QueueDef<unknown>[];

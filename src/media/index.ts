@@ -1,7 +1,7 @@
 /**
  * Photo handling: download from platform attachment URLs, format sniffing, the sharp pipeline
- * (orient, resize, strip metadata, thumbnail, content-hash keys), EXIF GPS, storage, and fitting
- * images under Zalo's upload limit.
+ * (orient, resize, strip metadata, thumbnail, content-hash keys), EXIF GPS, storage, fitting
+ * images under Zalo's upload limit, and redaction (face detection in a worker thread, pixelation).
  */
 export {
   DEFAULT_DOWNLOAD_TIMEOUT_MS,
@@ -39,6 +39,9 @@ export {
   type RenderedPhoto,
 } from './photo-pipeline';
 export { Semaphore } from './semaphore';
+export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './face-detector';
+export { DEFAULT_DETECTOR_SETTINGS, type DetectorSettings } from './face-tiles';
+export { pixelateJpeg, pixelateRaw, SharpRedactionRenderer, type RawImage } from './pixelate';
 export {
   photoError,
   requireSupportedImage,

@@ -101,6 +101,14 @@ export const broadcastSuite: Suite = {
       await uc.changeStatus.execute(report.code, { to: 'resolved', note: 'Đã vá mặt đường.', photoIds: [after.key] }, OPERATOR);
       codes.push(report.code);
     }
+    // Only redacted copies are broadcast: wait for the face detector's jobs on every photo.
+    ctx.log('waiting for the face detector on every photo');
+    for (const deadline = Date.now() + 10 * 60_000; ; ) {
+      const left = Number((await db.query("SELECT count(*) AS n FROM report_photos p LEFT JOIN photo_redactions x ON x.media_key = p.media_key WHERE x.detected_at IS NULL")).rows[0]?.n ?? 0);
+      if (left === 0) break;
+      if (Date.now() > deadline) throw new Error(`${left} photos still wait for face detection after 10 minutes`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     const targets = (await uc.broadcasts.syncTargets()).map((t) => t.id);
     let t0 = performance.now();
     const composed = await uc.broadcasts.compose({ reports: codes, targets }, COMMS);

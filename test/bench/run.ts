@@ -20,6 +20,7 @@ import { messengerTurnsSuite } from './messenger-turns.bench';
 import { nluSuite } from './nlu.bench';
 import { photoSuite } from './photo.bench';
 import { reportDeskSuite } from './report-desk.bench';
+import { redactionSuite } from './redaction.bench';
 import { zaloSuite } from './zalo.bench';
 import { broadcastSuite } from './broadcast.bench';
 import { soakSuite } from './soak.bench';
@@ -28,6 +29,7 @@ const SUITES: readonly Suite[] = [
   messengerAckSuite,
   messengerTurnsSuite,
   photoSuite,
+  redactionSuite,
   zaloSuite,
   nluSuite,
   broadcastSuite,

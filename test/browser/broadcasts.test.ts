@@ -3,6 +3,7 @@
  * draft exactly as it will be posted (with what was removed from the resident's words), approves
  * it, and the group gets the post. A viewer cannot open the page. axe checks every page.
  */
+import { waitForDetection } from '../support/redaction';
 import express from 'express';
 import sharp from 'sharp';
 import { mountSimulator } from '../../dev/simulator/simulator-routes';
@@ -30,6 +31,8 @@ beforeAll(async () => {
   await uc.changeStatus.execute(code, { to: 'in_progress' }, OPERATOR);
   const photo = await uc.recordPhoto.fromBytes(await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#f5c518' } }).jpeg().toBuffer());
   await uc.changeStatus.execute(code, { to: 'resolved', note: 'Đã thay bóng đèn LED mới.', photoIds: [photo.key] }, OPERATOR);
+  // Only redacted copies are broadcast: wait for the face detector's job on every photo.
+  for (const k of (await h.t.db.query<{ media_key: string }>('SELECT p.media_key FROM report_photos p JOIN reports r ON r.id = p.report_id WHERE r.code = $1', [code])).rows) await waitForDetection(h, k.media_key);
   await uc.broadcasts.syncTargets();
   server = await listen(h.rt.app);
   browser = await launchBrowser();

@@ -10,7 +10,9 @@ import sharp from 'sharp';
 import { ChangeStatus } from '../../../src/app/change-status';
 import { RecordPhoto } from '../../../src/app/record-photo';
 import type { Actor } from '../../../src/domain/staff/actor';
-import { FsImageStore, PhotoPipeline } from '../../../src/media';
+import { PhotoRedaction } from '../../../src/app/photo-redaction';
+import { FsImageStore, PhotoPipeline, SharpRedactionRenderer } from '../../../src/media';
+import { PgPhotoRedactionsRepo } from '../../../src/storage/photo-redactions-repo';
 import { loadCityProfile } from '../../../src/storage/content-loader';
 import { PgMediaRepo } from '../../../src/storage/media-repo';
 import { PgReportsRepo } from '../../../src/storage/reports-repo';
@@ -55,10 +57,20 @@ describe('kill -9 in the middle of a broadcast', () => {
     // A resolved report with photos, made directly in the database the app uses.
     const reports = new PgReportsRepo(t.db);
     const resident = await new PgResidentsRepo(t.db).touch('zalo', '7400000000000000001', new Date());
-    const record = new RecordPhoto({ download: async () => Buffer.alloc(0), processor: new PhotoPipeline({ store: new FsImageStore(path.join(dataDir, 'media')) }), media: new PgMediaRepo(t.db), bounded: async () => ({ results: [], skipped: 0 }) });
+    // Photos get their public copy at once here (a detector that finds no face), as the app's job would.
+    const store = new FsImageStore(path.join(dataDir, 'media'));
+    const redaction = new PhotoRedaction({
+      repo: new PgPhotoRedactionsRepo({ db: t.db, clock: { now: () => new Date() } }),
+      detector: { version: 'none', detect: async (jpeg) => ({ faces: [], size: (({ width, height }) => ({ width: width!, height: height! }))(await sharp(jpeg).metadata()) }) },
+      renderer: new SharpRedactionRenderer({ store }),
+      images: store,
+      jobs: { send: async () => null },
+    });
+    const record = new RecordPhoto({ download: async () => Buffer.alloc(0), processor: new PhotoPipeline({ store }), media: new PgMediaRepo(t.db), bounded: async () => ({ results: [], skipped: 0 }), redaction });
     const jpeg = (c: string) => sharp({ create: { width: 1200, height: 900, channels: 3, background: c } }).jpeg().toBuffer();
     const before = await record.fromBytes(await jpeg('#a33'));
     const after = await record.fromBytes(await jpeg('#3a3'));
+    for (const p of [before, after]) expect(await redaction.detect(p.key)).toBe('done');
     const report = await reports.submit({
       residentId: resident.id, channel: 'zalo', category: 'waste', description: 'Rác ùn ứ đầu kiệt', locale: 'vi',
       place: { lat: 16.46, lng: 107.59, address: 'Lê Lợi, phường Vỹ Dạ', source: 'platform' }, photos: [before], ward: null, createdAt: new Date(Date.now() - 3 * 86_400_000), dueAt: new Date(),

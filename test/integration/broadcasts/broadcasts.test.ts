@@ -9,6 +9,7 @@ import request from 'supertest';
 import sharp from 'sharp';
 import type { Actor } from '../../../src/domain/staff/actor';
 import { fileReport } from '../../support/file-report';
+import { waitForDetection } from '../../support/redaction';
 import { apiToken, consoleHarness, createStaff } from '../console/console-support';
 import type { Harness } from '../../support/harness';
 
@@ -38,6 +39,9 @@ async function resolvedReport(userId: string, description: string, reply = 'Đã
   await uc.changeStatus.execute(code, { to: 'in_progress' }, OPERATOR);
   const photo = await uc.recordPhoto.fromBytes(await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#2a7' } }).jpeg().toBuffer());
   await uc.changeStatus.execute(code, { to: 'resolved', note: reply, photoIds: [photo.key] }, OPERATOR);
+  // Only redacted copies are broadcast: wait for the face detector's job on every photo.
+  const keys = (await h.t.db.query<{ media_key: string }>('SELECT p.media_key FROM report_photos p JOIN reports r ON r.id = p.report_id WHERE r.code = $1', [code])).rows;
+  for (const k of keys) await waitForDetection(h, k.media_key);
   return code;
 }
 
