@@ -323,7 +323,8 @@ export function createApplication(o: ApplicationOptions): Application {
   });
   // ── Report desk (issue 11): staff reads and actions, the daily overdue reminder ──
   const staffReports = new PgStaffReportsRepo(db);
-  const staffReportQueries = new StaffReportQueries({ reports: staffReports, city, routing: content.routing, clock, mediaUrl: toMediaUrl, publicPhotos: (keys) => photoRedactionUseCase.publicPhotos(keys) });
+  // Canned replies are read from the live content at each report page: an admin's edit shows at once.
+  const staffReportQueries = new StaffReportQueries({ reports: staffReports, city, routing: content.routing, cannedReplies: () => live().city.cannedReplies, clock, mediaUrl: toMediaUrl, publicPhotos: (keys) => photoRedactionUseCase.publicPhotos(keys) });
   const staffReportActions = new StaffReportActions({ reports: staffReports, queries: staffReportQueries, changeStatus, recordPhoto, routing: routeReport, audit, clock, city, categories });
   const staffNotices = new PgStaffNoticesRepo(db);
   const remindOverdue = new RemindOverdue({ reports: staffReports, notices: staffNotices, clock, timezone: city.timezone });

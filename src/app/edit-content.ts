@@ -1,11 +1,12 @@
 /**
  * Admins edit what the bot says without a developer: FAQ answers (and the example questions the
- * language model learns from), canned replies per report category, the hotline and the one-stop
- * shop facts. Each edit is checked with the rules of the shipped files, previewed in both languages
- * as a resident would read it, stored over the shipped content with its history (who, when, before
- * and after) and audited; "back to the shipped text" removes the edit. The merged content is
- * reloaded at once, and a change of example questions retrains the language model in the background
- * (main.ts listens to the store).
+ * language model learns from), canned replies per report category (and for every category: `*`),
+ * the hotline and the one-stop shop facts. Each edit is checked with the rules of the shipped
+ * files, previewed in both languages as a resident would read it, stored over the shipped content
+ * with its history (who, when, before and after) and audited; "back to the shipped text" removes
+ * the edit. The merged content is reloaded at once (the report page offers an edited canned reply
+ * from the next request), and a change of example questions retrains the language model in the
+ * background (main.ts listens to the store).
  */
 import {
   CITY_KEY,
@@ -20,7 +21,9 @@ import {
   faqKey,
   faqProblems,
   renderedTopic,
+  withCannedIds,
   type CannedReplies,
+  type CannedReplyDraft,
   type CityEdit,
   type ContentHistoryEntry,
   type ContentOverridesRepo,
@@ -29,6 +32,7 @@ import {
   type LiveContent,
 } from '../domain/content/content';
 import type { CityProfile } from '../domain/city-profile';
+import { EVERY_CATEGORY } from '../domain/reports/canned-replies';
 import { placeholderProblems, renderTopicText } from '../domain/faq/knowledge-base';
 import type { TopicEntry } from '../domain/faq/knowledge-base.schema';
 import { DomainError } from '../domain/shared/errors';
@@ -74,11 +78,11 @@ export class EditContent {
     return this.d.store.current().kb.topics.map((t) => ({ slug: t.slug, title: t.title, edited: edited.has(faqKey(t.slug)) }));
   }
 
-  /** The report categories with their canned replies. */
-  categories(): Array<{ slug: string; title: { vi: string; en: string }; count: number; edited: boolean }> {
+  /** The lists of canned replies: every category's (`*`, title null) first, then each report category's. */
+  categories(): Array<{ slug: string; title: { vi: string; en: string } | null; count: number; edited: boolean }> {
     const edited = this.d.store.editedKeys();
     const city = this.d.store.current().city;
-    return this.d.categories.map((c) => ({ slug: c.slug, title: c.title, count: cannedOf(city, c.slug).length, edited: edited.has(cannedKey(c.slug)) }));
+    return [{ slug: EVERY_CATEGORY, title: null }, ...this.d.categories].map((c) => ({ slug: c.slug, title: c.title, count: cannedOf(city, c.slug).length, edited: edited.has(cannedKey(c.slug)) }));
   }
 
   // ---- FAQ ----------------------------------------------------------------------------------
@@ -164,8 +168,9 @@ export class EditContent {
 
   // ---- Canned replies -----------------------------------------------------------------------
 
-  async canned(category: string): Promise<{ title: { vi: string; en: string }; replies: CannedReplies; shipped: CannedReplies; edited: boolean; history: ContentHistoryEntry[] }> {
-    const c = this.category(category);
+  /** A category's canned replies (`*`: those offered for every category; its title is null). */
+  async canned(category: string): Promise<{ title: { vi: string; en: string } | null; replies: CannedReplies; shipped: CannedReplies; edited: boolean; history: ContentHistoryEntry[] }> {
+    const c = this.cannedList(category);
     return {
       title: c.title,
       replies: cannedOf(this.d.store.current().city, category),
@@ -175,11 +180,16 @@ export class EditContent {
     };
   }
 
-  async saveCanned(category: string, replies: CannedReplies, actor: StaffActor): Promise<'saved' | 'unchanged'> {
+  /**
+   * Stores a category's list as the form sent it: new replies get an id, existing ones keep theirs.
+   * @throws ContentError (with the problems), DomainError `content.not-found` / `content.forbidden`
+   */
+  async saveCanned(category: string, drafts: readonly CannedReplyDraft[], actor: StaffActor): Promise<'saved' | 'unchanged'> {
     this.authorise(actor);
-    this.category(category);
-    const problems = cannedProblems(replies);
+    this.cannedList(category);
+    const problems = cannedProblems(drafts);
     if (problems.length > 0) throw new ContentError(problems);
+    const replies = withCannedIds(drafts);
     const before = cannedOf(this.d.store.current().city, category);
     if (same(before, replies)) return 'unchanged';
     await this.d.repo.save(cannedKey(category), before, replies, actor);
@@ -190,7 +200,7 @@ export class EditContent {
 
   async revertCanned(category: string, actor: StaffActor): Promise<boolean> {
     this.authorise(actor);
-    this.category(category);
+    this.cannedList(category);
     return this.revert(cannedKey(category), cannedOf(this.d.store.current().city, category), cannedOf(this.d.store.shipped().city, category), actor);
   }
 
@@ -210,7 +220,9 @@ export class EditContent {
     return topic;
   }
 
-  private category(slug: string) {
+  /** A report category, or `*` (every category, no title). */
+  private cannedList(slug: string): { slug: string; title: { vi: string; en: string } | null } {
+    if (slug === EVERY_CATEGORY) return { slug, title: null };
     const c = this.d.categories.find((x) => x.slug === slug);
     if (!c) throw new DomainError('content.not-found', `there is no report category ${slug}`);
     return c;

@@ -10,7 +10,8 @@
  * role, whose material goes out to the public, gets only the public versions.
  */
 import type { CityProfile } from '../domain/city-profile';
-import { cannedRepliesFor, type CannedReply, type CityRouting } from '../domain/reports/city-routing';
+import { cannedRepliesFor, type CannedRepliesByCategory, type CannedReply } from '../domain/reports/canned-replies';
+import type { CityRouting } from '../domain/reports/city-routing';
 import {
   DeskError,
   MAX_PAGE_SIZE,
@@ -55,13 +56,16 @@ export interface ReportDetail extends ReportWithHistory {
   readonly nearby: readonly NearbyReport[];
   /** Display names of the staff and API keys in the history (`staff:12` → name). */
   readonly actorNames: ReadonlyMap<string, string>;
+  /** The canned replies of the report's category and of every category, as they are now. */
   readonly cannedReplies: { readonly resolved: readonly CannedReply[]; readonly rejected: readonly CannedReply[] };
 }
 
 export interface StaffReportQueriesDeps {
   readonly reports: StaffReportsRepo;
   readonly city: Pick<CityProfile, 'timezone'>;
-  readonly routing: Pick<CityRouting, 'nearbyRadiusMeters' | 'cannedReplies'>;
+  readonly routing: Pick<CityRouting, 'nearbyRadiusMeters'>;
+  /** The canned replies of the live content (the console edits them at run time), read at each use. */
+  readonly cannedReplies: () => CannedRepliesByCategory;
   readonly clock: Clock;
   readonly mediaUrl: (key: string) => string;
   /** Public (redacted) copies by original key; a photo absent from the map is not public yet. */
@@ -119,7 +123,8 @@ export class StaffReportQueries {
       visibility: reportVisibility(actor),
     });
     const actorNames = await this.d.reports.actorNames(base!.timeline.map((e) => e.actor));
-    const cannedReplies = { resolved: cannedRepliesFor(this.d.routing, report.category, 'resolved'), rejected: cannedRepliesFor(this.d.routing, report.category, 'rejected') };
+    const canned = this.d.cannedReplies();
+    const cannedReplies = { resolved: cannedRepliesFor(canned, report.category, 'resolved'), rejected: cannedRepliesFor(canned, report.category, 'rejected') };
     return { ...base!, nearby, actorNames, cannedReplies };
   }
 

@@ -3,6 +3,7 @@
  * shop...) in one data file, `content/cities/<slug>.json`. Another city is one file away.
  */
 import { z } from 'zod';
+import { CannedRepliesSchema } from './reports/canned-replies';
 
 const Text = z.object({ vi: z.string().min(1), en: z.string().min(1) });
 
@@ -29,12 +30,12 @@ export const CityProfileSchema = z.object({
     .object({ fourEyes: z.boolean().default(false), publishByDefault: z.boolean().default(true), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#0068ff') })
     .default({ fourEyes: false, publishByDefault: true, color: '#0068ff' }),
   /**
-   * Replies staff pick from when they answer a report, per category slug (`_note` and other keys
-   * starting with `_` are comments). Edited in the console over the shipped file.
+   * Replies staff pick from when they answer a report, per category slug and `*` for every
+   * category (`_note` and other keys starting with `_` are comments), in the shape of
+   * src/domain/reports/canned-replies.ts. Edited in the console over the shipped file; the report
+   * page reads them from the live content.
    */
-  cannedReplies: z.record(z.string(), z.union([z.array(z.object({ text: Text }).passthrough()), z.string()]))
-    .default({})
-    .transform((r) => Object.fromEntries(Object.entries(r).flatMap(([k, v]) => (k.startsWith('_') || !Array.isArray(v) ? [] : [[k, v.map((x) => x.text)]])))),
+  cannedReplies: CannedRepliesSchema,
 }).passthrough();
 
 export type CityProfile = z.infer<typeof CityProfileSchema>;

@@ -21,7 +21,7 @@ export interface Content {
   readonly categoryLabels: Readonly<Record<string, { vi: string; en: string }>>;
   readonly kb: KnowledgeBase;
   readonly training: TrainingData;
-  /** Wards, ward areas, the ward × category → agency table, canned replies (the report desk). */
+  /** Wards, ward areas, the ward × category → agency table (the report desk; canned replies are `city.cannedReplies`). */
   readonly routing: CityRouting;
 }
 
@@ -73,7 +73,8 @@ function cityProfileFile(nameOrPath: string, dir: string): string {
 // ── Report desk (issue 11): wards, ward areas and routing of the city profile ──
 /**
  * The routing part of a city profile: its `wards.list` and `wards.polygons` files (beside the
- * profile) and its `routing` and `cannedReplies` blocks. A profile without them routes nothing.
+ * profile) and its `routing` block; the category keys of `cannedReplies` are checked here too. A
+ * profile without them routes nothing.
  */
 export function loadCityRouting(nameOrPath: string, dir: string = CONTENT_DIR, categories: readonly string[] = loadCategories(dir).map((c) => c.slug)): CityRouting {
   const file = cityProfileFile(nameOrPath, dir);

@@ -4,13 +4,15 @@
  * on Zalo and the badge announces it without a reload; an operator reads the transcript, replies
  * (the fake records it in the resident's thread), sees the resident's next message arrive, and
  * returns the conversation to the bot; an admin previews and saves an FAQ answer that the resident
- * then gets. Every page passes axe and raises no CSP refusal; the conversation page fits a phone.
+ * then gets, and adds a canned reason that a report's page then offers. Every page passes axe and
+ * raises no CSP refusal; the conversation page fits a phone.
  */
 import type { Page } from 'playwright-core';
 import { createHarness, type Harness } from '../support/harness';
 import { checkA11y, launchBrowser, listen, snap, watchPage, withFailureScreenshot, type BrowserSession } from '../support/browser';
 import { ADMIN, createStaff } from '../integration/console/console-support';
 import { messengerChat, zaloChat } from '../integration/conversation/chat';
+import { seedCode, seedReports } from '../support/seed-reports';
 
 let h: Harness;
 let server: { url: string; close(): Promise<void> };
@@ -158,3 +160,44 @@ it('an admin previews an FAQ answer in both languages, saves it, sees it in the 
   });
   await page.close();
 }, 90_000);
+
+it('an admin adds a canned reason for waste reports (a missing title is pointed out first); the report page offers it at once and picking it fills the reason', async () => {
+  const page = await browser.context.newPage();
+  page.setDefaultTimeout(10_000);
+  const watch = watchPage(page);
+  await withFailureScreenshot(page, 'canned-edit', async () => {
+    await signIn(page, ADMIN);
+    await page.goto(`${server.url}/console/content`);
+    await page.getByRole('link', { name: 'Rác thải, vệ sinh môi trường' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Câu trả lời mẫu cho phản ánh: Rác thải, vệ sinh môi trường' }).waitFor();
+    expect(await page.getByLabel('Câu mẫu 1 – Tiêu đề (Tiếng Việt)').inputValue()).toBe('Đã thu gom rác');
+    await checkA11y(page, 'the canned replies form');
+
+    await page.getByLabel('Câu mẫu mới – Dùng khi').selectOption({ label: 'Từ chối phản ánh (lý do)' });
+    await page.getByLabel('Câu mẫu mới – Tiêu đề (Tiếng Việt)').fill('Điểm tập kết hợp lệ');
+    await page.getByLabel('Câu mẫu mới – Nội dung (Tiếng Việt)').fill('Đây là điểm tập kết rác được phép; rác được thu gom hằng ngày theo lịch.');
+    await page.getByLabel('Câu mẫu mới – Nội dung (Tiếng Anh)').fill('This is an authorised collection point; the rubbish is collected daily.');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    const problems = page.getByRole('alert');
+    await problems.getByRole('link', { name: 'Câu mẫu 2 – Tiêu đề (Tiếng Anh): cần nhập.' }).click();
+    const titleEn = page.getByLabel('Câu mẫu 2 – Tiêu đề (Tiếng Anh)');
+    expect(await titleEn.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Câu mẫu 2 – Dùng khi').inputValue()).toBe('rejected'); // what was chosen stays
+    await checkA11y(page, 'the canned replies form with a problem');
+    await snap(page, 'resident-11-canned-problem');
+    await titleEn.fill('Authorised collection point');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lưu. Trợ lý dùng nội dung mới từ tin nhắn tiếp theo.').waitFor();
+    await page.getByRole('region', { name: 'Lịch sử thay đổi' }).getByText('Điểm tập kết hợp lệ').first().waitFor();
+
+    const code = seedCode(1, 'B');
+    await seedReports(h.t.db, [{ code, status: 'in_progress', category: 'waste', agency: 'hepco', createdAt: new Date() }]);
+    await page.goto(`${server.url}/console/reports/${code}`);
+    await page.getByText('Từ chối phản ánh', { exact: true }).click();
+    await page.getByLabel('Mẫu lý do').selectOption({ label: 'Điểm tập kết hợp lệ' });
+    expect(await page.getByLabel('Lý do (gửi người dân, bắt buộc)').inputValue()).toBe('Đây là điểm tập kết rác được phép; rác được thu gom hằng ngày theo lịch.');
+    await snap(page, 'resident-12-canned-offered');
+    watch.assertClean();
+  });
+  await page.close();
+}, 60_000);

@@ -10,12 +10,17 @@
  * POST /console/content/faq/:slug              action=preview | save
  * POST /console/content/faq/:slug/revert
  * GET  /console/content/city  POST /console/content/city  POST /console/content/city/revert
- * GET  /console/content/canned/:category  POST …  POST …/revert
+ * GET  /console/content/canned/:category  POST …  POST …/revert     (`*`: every category's list)
  * ```
+ *
+ * Canned replies are edited in the report desk's shape (src/domain/reports/canned-replies.ts): per
+ * reply the transition it is for, a title and a text in both languages; ids stay hidden (kept for
+ * existing replies, made from the title for new ones).
  */
 import type { Request, Response, Router } from 'express';
 import type { EditContent } from '../../app/edit-content';
-import { changedFields, ContentError, exampleLines, cleanText, type CannedReplies, type CityEdit, type ContentHistoryEntry, type ContentProblem, type FaqEdit } from '../../domain/content/content';
+import { changedFields, ContentError, exampleLines, cleanText, type CannedReplyDraft, type CityEdit, type ContentHistoryEntry, type ContentProblem, type FaqEdit } from '../../domain/content/content';
+import { CANNED_FOR, EVERY_CATEGORY, isCannedFor, type CannedFor } from '../../domain/reports/canned-replies';
 import { DETAIL_KEYS, type DetailKey } from '../../domain/faq/knowledge-base.schema';
 import { DomainError } from '../../domain/shared/errors';
 import type { Translate } from '../../i18n';
@@ -49,6 +54,8 @@ const PROBLEM_KEYS: Readonly<Record<ContentProblem['code'], string>> = {
   invalid: 'content:problems.invalid',
 };
 const LANGUAGE_KEYS = { vi: 'content:vi', en: 'content:en' } as const;
+const CANNED_FOR_KEYS: Readonly<Record<CannedFor, string>> = { resolved: 'content:cannedForResolved', rejected: 'content:cannedForRejected' };
+const CANNED_PART_KEYS: Readonly<Record<string, string>> = { for: 'content:cannedFor', title: 'content:cannedReplyTitle', text: 'content:cannedReplyText', id: 'content:cannedId' };
 /** The two languages' names for the forms (`it.langLabels[l]`). */
 const langLabels = (t: Translate) => ({ vi: t(LANGUAGE_KEYS.vi), en: t(LANGUAGE_KEYS.en) });
 const NEW_REPLY_ROWS = 1;
@@ -74,10 +81,22 @@ export function fieldLabel(t: Translate, path: string): string {
       return `${t('content:facts')}: ${second ?? ''}${lang}`;
     case 'replies':
     case undefined:
-      return second !== undefined && /^\d+$/.test(second) ? t('content:reply', { n: Number(second) + 1 }) + lang : t('content:cannedTitle');
+      return second !== undefined && /^\d+$/.test(second) ? replyLabel(t, second, parts[2], lang) : t('content:cannedTitle');
     default:
-      return /^\d+$/.test(head) ? t('content:reply', { n: Number(head) + 1 }) + lang : path;
+      // The history of a canned list names `0.title.vi` (the list is the stored value).
+      return /^\d+$/.test(head) ? replyLabel(t, head, second, lang) : path;
   }
+}
+
+/** "Câu mẫu 2 – Nội dung (Tiếng Anh)". */
+function replyLabel(t: Translate, index: string, part: string | undefined, lang: string): string {
+  const key = part !== undefined && Object.hasOwn(CANNED_PART_KEYS, part) ? CANNED_PART_KEYS[part] : undefined;
+  return t('content:reply', { n: Number(index) + 1 }) + (key ? ` – ${t(key)}` : '') + lang;
+}
+
+/** A value as the history shows it: a canned reply's transition in words, anything else as stored. */
+function shownValue(t: Translate, path: string, value: string): string {
+  return /(^|\.)\d+\.for$/.test(path) && isCannedFor(value) ? t(CANNED_FOR_KEYS[value]) : value;
 }
 
 const bilingual = (body: FormBody, name: string) => ({ vi: cleanText(field(body, `${name}_vi`)), en: cleanText(field(body, `${name}_en`)) });
@@ -99,12 +118,15 @@ function cityEditFrom(body: FormBody, factKeys: readonly string[]): CityEdit {
   };
 }
 
-function cannedFrom(body: FormBody): CannedReplies {
-  const out: Array<{ vi: string; en: string }> = [];
+/** The rows of the canned form (`reply_<i>_id`, `_for`, `_title_vi` … `_text_en`); a row left empty is dropped. */
+function cannedFrom(body: FormBody): CannedReplyDraft[] {
+  const out: CannedReplyDraft[] = [];
   for (let i = 0; i < 50; i++) {
-    if (body[`reply_${i}_vi`] === undefined && body[`reply_${i}_en`] === undefined) continue;
-    const r = bilingual(body, `reply_${i}`);
-    if (r.vi !== '' || r.en !== '') out.push(r);
+    if (['title_vi', 'title_en', 'text_vi', 'text_en'].every((f) => body[`reply_${i}_${f}`] === undefined)) continue;
+    const title = bilingual(body, `reply_${i}_title`);
+    const text = bilingual(body, `reply_${i}_text`);
+    if (title.vi === '' && title.en === '' && text.vi === '' && text.en === '') continue;
+    out.push({ id: cleanText(field(body, `reply_${i}_id`)), for: field(body, `reply_${i}_for`), title, text });
   }
   return out;
 }
@@ -123,7 +145,7 @@ export function contentPages(r: Router, d: ContentPagesDeps): void {
       when: formatTime(e.at),
       who: (e.actor.id && names.get(e.actor.id)) || t('content:staffN', { id: e.actor.id ?? '?' }),
       reverted: e.reverted,
-      changes: changedFields(e.before, e.after).map((c) => ({ field: fieldLabel(t, c.field), before: c.before, after: c.after })),
+      changes: changedFields(e.before, e.after).map((c) => ({ field: fieldLabel(t, c.field), before: shownValue(t, c.field, c.before), after: shownValue(t, c.field, c.after) })),
     }));
   };
 
@@ -151,8 +173,9 @@ export function contentPages(r: Router, d: ContentPagesDeps): void {
   };
 
   r.get('/content', guard, (req, res) => {
-    const { t } = d.views.common(req);
-    d.views.page(req, res, 'content/index', { topics: d.content.topics(), categories: d.content.categories() }, { title: t('content:title') });
+    const { t, locale } = d.views.common(req);
+    const categories = d.content.categories().map((c) => ({ ...c, name: c.title ? c.title[locale] : t('content:cannedEvery') }));
+    d.views.page(req, res, 'content/index', { topics: d.content.topics(), categories, categoryCount: categories.filter((c) => c.slug !== EVERY_CATEGORY).length }, { title: t('content:title') });
   });
 
   // ---- FAQ ----------------------------------------------------------------------------------
@@ -257,18 +280,30 @@ export function contentPages(r: Router, d: ContentPagesDeps): void {
 
   // ---- Canned replies -----------------------------------------------------------------------
 
-  const cannedPage = async (req: Request, res: Response, category: string, o: { replies?: CannedReplies; problems?: readonly ContentProblem[] } = {}) => {
+  const cannedPage = async (req: Request, res: Response, category: string, o: { replies?: readonly CannedReplyDraft[]; problems?: readonly ContentProblem[] } = {}) => {
     const { t, locale } = d.views.common(req);
     const item = await d.content.canned(category);
-    const replies = o.replies ?? item.replies;
-    const rows = [...replies, ...Array.from({ length: NEW_REPLY_ROWS }, () => ({ vi: '', en: '' }))].map((r, i) => ({ i, vi: r.vi, en: r.en, isNew: i >= replies.length }));
+    const replies: readonly CannedReplyDraft[] = o.replies ?? item.replies;
+    const empty: CannedReplyDraft = { id: '', for: 'resolved', title: { vi: '', en: '' }, text: { vi: '', en: '' } };
+    const rows = [...replies, ...Array.from({ length: NEW_REPLY_ROWS }, () => empty)].map((r, i) => ({ ...r, i, isNew: i >= replies.length }));
     const problems = o.problems ?? [];
     d.views.page(
       req,
       res,
       'content/canned',
-      { category, rows, edited: item.edited, problems: problemsView(t, problems), invalid: new Set(problems.map((p) => p.field)), history: await historyView(req, item.history), notice: notice(req), langLabels: langLabels(t) },
-      { title: `${t('content:cannedTitle')}: ${item.title[locale]}`, status: problems.length > 0 ? 422 : 200 },
+      {
+        category,
+        every: category === EVERY_CATEGORY,
+        rows,
+        forOptions: CANNED_FOR.map((value) => ({ value, label: t(CANNED_FOR_KEYS[value]) })),
+        edited: item.edited,
+        problems: problemsView(t, problems),
+        invalid: new Set(problems.map((p) => p.field)),
+        history: await historyView(req, item.history),
+        notice: notice(req),
+        langLabels: langLabels(t),
+      },
+      { title: `${t('content:cannedTitle')}: ${item.title ? item.title[locale] : t('content:cannedEvery')}`, status: problems.length > 0 ? 422 : 200 },
     );
   };
 

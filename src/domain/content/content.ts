@@ -1,9 +1,11 @@
 /**
  * Content edited without a developer: FAQ answers (short answer and details, and the example
- * questions the language model learns from), canned replies per report category, the hotline and
- * the one-stop shop facts. Edits are stored over the shipped files of `content/` (an overlay keyed
- * `faq:<slug>`, `city`, `canned:<category>`), each with its history; the app reads the merged
- * content through a {@link ContentStore}, so the next conversation turn uses an edit at once.
+ * questions the language model learns from), canned replies per report category (and `*`, every
+ * category; the model of src/domain/reports/canned-replies.ts, which the report page reads live),
+ * the hotline and the one-stop shop facts. Edits are stored over the shipped files of `content/`
+ * (an overlay keyed `faq:<slug>`, `city`, `canned:<category>`), each with its history; the app
+ * reads the merged content through a {@link ContentStore}, so the next conversation turn (and the
+ * next report page) uses an edit at once.
  *
  * Every edit is checked with the same rules as the shipped files (the topic schema, placeholders
  * that the city profile must fill) before it is stored, and again when the overlay is applied (a
@@ -11,6 +13,7 @@
  * Pure.
  */
 import type { CityProfile } from '../city-profile';
+import { CannedListSchema, CANNED_ID, isCannedFor, newCannedId, type CannedReply } from '../reports/canned-replies';
 import type { KnowledgeBase } from '../faq/knowledge-base';
 import { placeholderProblems, renderTopicText } from '../faq/knowledge-base';
 import { DETAIL_KEYS, TopicEntry, type Bilingual, type DetailKey } from '../faq/knowledge-base.schema';
@@ -31,7 +34,19 @@ export interface CityEdit {
   readonly facts: Readonly<Record<string, Bilingual>>;
 }
 
-export type CannedReplies = readonly Bilingual[];
+/** One list of canned replies (a category's, or `*`: every category's). */
+export type CannedReplies = readonly CannedReply[];
+
+/**
+ * A canned reply as the console's form sends it: `id` is empty for a new reply (it gets one when
+ * saved, {@link withCannedIds}) and `for` is whatever the select sent (checked by {@link cannedProblems}).
+ */
+export interface CannedReplyDraft {
+  readonly id: string;
+  readonly for: string;
+  readonly title: Bilingual;
+  readonly text: Bilingual;
+}
 
 /** What the rest of the app reads: the city profile and the knowledge base, edits applied. */
 export interface LiveContent {
@@ -86,10 +101,11 @@ export const cannedKey = (category: string): string => `canned:${category}`;
 
 export const MAX_CANNED_REPLIES = 10;
 export const MAX_CANNED_LENGTH = 1000;
+export const MAX_CANNED_TITLE_LENGTH = 80;
 export const MAX_EXAMPLES = 80;
 export const MAX_FACT_LENGTH = 600;
 
-/** Why an edit was refused, per field (`short.vi`, `details.fee.en`, `examples.vi`, `hotline`, `replies.2.en`). */
+/** Why an edit was refused, per field (`short.vi`, `details.fee.en`, `examples.vi`, `hotline`, `replies.2.text.en`). */
 export interface ContentProblem {
   readonly field: string;
   readonly code: 'required' | 'too-short' | 'too-long' | 'too-few' | 'too-many' | 'placeholder' | 'invalid';
@@ -178,17 +194,44 @@ export function cityProblems(edit: CityEdit, shipped: CityProfile): ContentProbl
   return problems;
 }
 
-/** Problems of the canned replies of a category. */
-export function cannedProblems(replies: CannedReplies): ContentProblem[] {
+/**
+ * Problems of the canned replies of a category: the transition, the title and the text in both
+ * languages, their lengths, how many. Ids are not the editor's business (a hidden field): a missing
+ * or unusable one is replaced when saving ({@link withCannedIds}).
+ */
+export function cannedProblems(replies: readonly CannedReplyDraft[]): ContentProblem[] {
   const problems: ContentProblem[] = [];
   if (replies.length > MAX_CANNED_REPLIES) problems.push({ field: 'replies', code: 'too-many', limit: MAX_CANNED_REPLIES });
   replies.forEach((r, i) => {
-    for (const locale of ['vi', 'en'] as const) {
-      if (r[locale] === '') problems.push({ field: `replies.${i}.${locale}`, code: 'required' });
-      else if ([...r[locale]].length > MAX_CANNED_LENGTH) problems.push({ field: `replies.${i}.${locale}`, code: 'too-long', limit: MAX_CANNED_LENGTH });
+    if (!isCannedFor(r.for)) problems.push({ field: `replies.${i}.for`, code: 'invalid' });
+    for (const [part, max] of [['title', MAX_CANNED_TITLE_LENGTH], ['text', MAX_CANNED_LENGTH]] as const) {
+      for (const locale of ['vi', 'en'] as const) {
+        const v = r[part][locale];
+        if (v === '') problems.push({ field: `replies.${i}.${part}.${locale}`, code: 'required' });
+        else if ([...v].length > max) problems.push({ field: `replies.${i}.${part}.${locale}`, code: 'too-long', limit: max });
+      }
     }
   });
   return problems;
+}
+
+/**
+ * The replies to store: existing ids are kept (the first use of an id, when it is well formed), a
+ * new reply (or a broken id) gets one from its title, unique in the list. Call it on drafts without
+ * {@link cannedProblems}.
+ */
+export function withCannedIds(drafts: readonly CannedReplyDraft[]): CannedReply[] {
+  const kept = drafts.map((d, i) => (CANNED_ID.test(d.id) && drafts.findIndex((x) => x.id === d.id) === i ? d.id : null));
+  const taken = new Set(kept.filter((id): id is string => id !== null));
+  return drafts.map((d, i) => {
+    if (!isCannedFor(d.for)) throw new Error(`canned reply ${i} is for "${d.for}"; check the drafts with cannedProblems first`);
+    let id = kept[i];
+    if (id === null || id === undefined) {
+      id = newCannedId(d.title, taken);
+      taken.add(id);
+    }
+    return { id, for: d.for, title: d.title, text: d.text };
+  });
 }
 
 function dedupe(problems: ContentProblem[]): ContentProblem[] {
@@ -218,10 +261,15 @@ export function applyOverrides(base: LiveContent, overrides: readonly ContentOve
     if (isCityEdit(cityEdit) && cityProblems(cityEdit, base.city).length === 0) city = { ...city, hotline: cityEdit.hotline, oneStop: cityEdit.oneStop, facts: { ...city.facts, ...cityEdit.facts } };
     else skipped.push(CITY_KEY);
   }
-  const canned: Record<string, Bilingual[]> = { ...base.city.cannedReplies };
+  const canned: Record<string, CannedReply[]> = { ...base.city.cannedReplies };
   for (const [key, value] of byKey) {
     if (!key.startsWith('canned:')) continue;
-    if (Array.isArray(value) && value.every(isBilingual) && cannedProblems(value).length === 0) canned[key.slice(7)] = [...value];
+    // The structured shape only. An edit stored in the older shape (a list of bare { vi, en } texts,
+    // from before the editor and the report desk shared one model) is skipped, not converted: it
+    // says neither for which transition a text is meant nor what its title is, and a guess could
+    // offer a refusal reason as a resolution. The log names it; an admin edits the list again.
+    const parsed = CannedListSchema.safeParse(value);
+    if (parsed.success && cannedProblems(parsed.data).length === 0) canned[key.slice(7)] = parsed.data;
     else skipped.push(key);
   }
   city = { ...city, cannedReplies: canned };

@@ -1,8 +1,10 @@
 /**
  * Routing a report: which ward its point lies in, which agency the city's ward × category table
- * proposes, which canned replies staff may start from, and how far to look for possible duplicates.
- * All of it comes from the city profile (`wards`, `routing`, `cannedReplies` in
- * `content/cities/<city>.json`, the wards list and the ward areas beside it). Pure.
+ * proposes, and how far to look for possible duplicates. All of it comes from the city profile
+ * (`wards`, `routing` in `content/cities/<city>.json`, the wards list and the ward areas beside it).
+ * The profile's `cannedReplies` are parsed with the profile (src/domain/reports/canned-replies.ts)
+ * and read live by the desk; here only their category keys are checked, since the categories are
+ * known here. Pure.
  *
  * Policy (choices where the issue is silent):
  * - The ward is the first ward area containing the point; none (no polygons, or a point between
@@ -13,6 +15,7 @@
  */
 import { z } from 'zod';
 import { pointInPolygon, type LatLng } from '../geo/polygon';
+import { EVERY_CATEGORY } from './canned-replies';
 
 export interface Ward {
   /** Official code (e.g. `19789`). */
@@ -35,14 +38,6 @@ export interface RoutingRule {
   readonly agency: string;
 }
 
-export interface CannedReply {
-  readonly id: string;
-  /** The transition it is written for. */
-  readonly for: 'resolved' | 'rejected';
-  readonly title: { readonly vi: string; readonly en: string };
-  readonly text: { readonly vi: string; readonly en: string };
-}
-
 export interface CityRouting {
   readonly wards: readonly Ward[];
   readonly areas: readonly WardArea[];
@@ -50,13 +45,10 @@ export interface CityRouting {
   readonly areasAuthoritative: boolean;
   readonly table: readonly RoutingRule[];
   readonly nearbyRadiusMeters: number;
-  /** By category slug, `*` for every category. */
-  readonly cannedReplies: Readonly<Record<string, readonly CannedReply[]>>;
 }
 
 export const DEFAULT_NEARBY_RADIUS_METERS = 150;
 
-const Text = z.object({ vi: z.string().min(1), en: z.string().min(1) });
 const WARD_CODE = /^[0-9A-Za-z-]{1,20}$/;
 
 /** The profile's keys this module reads (the rest of the profile is validated elsewhere). */
@@ -69,14 +61,13 @@ export const RoutingProfileSchema = z.object({
     })
     .passthrough()
     .optional(),
+  /** Only its keys are read here (the replies themselves are the profile's, see CityProfileSchema). */
   cannedReplies: z
     .record(z.string(), z.unknown())
     .optional()
     .transform((r) => Object.fromEntries(Object.entries(r ?? {}).filter(([k]) => !k.startsWith('_')))),
   agencies: z.array(z.object({ id: z.string() }).passthrough()),
 }).passthrough();
-
-const CannedRepliesSchema = z.record(z.string(), z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), for: z.enum(['resolved', 'rejected']), title: Text, text: Text }).strict()));
 
 const WardsFileSchema = z.object({ wards: z.array(z.object({ code: z.string().regex(WARD_CODE), name: z.string().min(1) }).passthrough()).min(1) }).passthrough();
 
@@ -145,9 +136,7 @@ export function parseCityRouting(where: string, profile: unknown, wardsFile: unk
     if (!agencies.has(r.agency)) fail(`routing.table[${i}]: agency ${r.agency} is not in the profile's agencies`);
     return { ward: r.ward, category: r.category, agency: r.agency };
   });
-  const canned = CannedRepliesSchema.safeParse(p.data.cannedReplies);
-  if (!canned.success) return fail(`cannedReplies: ${issues(canned.error)}`);
-  for (const k of Object.keys(canned.data)) if (k !== '*' && !categories.includes(k)) fail(`cannedReplies: unknown category ${k}`);
+  for (const k of Object.keys(p.data.cannedReplies)) if (k !== EVERY_CATEGORY && !categories.includes(k)) fail(`cannedReplies: unknown category ${k}`);
 
   return {
     wards,
@@ -155,7 +144,6 @@ export function parseCityRouting(where: string, profile: unknown, wardsFile: unk
     areasAuthoritative,
     table,
     nearbyRadiusMeters: p.data.routing?.nearbyRadiusMeters ?? DEFAULT_NEARBY_RADIUS_METERS,
-    cannedReplies: canned.data,
   };
 }
 
@@ -169,11 +157,6 @@ export function wardAt(point: LatLng, areas: readonly WardArea[]): string | null
 export function proposeAgency(ward: string | null, category: string, table: readonly RoutingRule[]): string | null {
   const find = (w: string, c: string) => table.find((r) => r.ward === w && r.category === c)?.agency ?? null;
   return (ward !== null ? find(ward, category) : null) ?? find('*', category) ?? (ward !== null ? find(ward, '*') : null);
-}
-
-/** Canned replies for a category and a transition: the category's own first, then those for every category. */
-export function cannedRepliesFor(routing: Pick<CityRouting, 'cannedReplies'>, category: string, to: 'resolved' | 'rejected'): CannedReply[] {
-  return [...(routing.cannedReplies[category] ?? []), ...(routing.cannedReplies['*'] ?? [])].filter((r) => r.for === to);
 }
 
 /** Great-circle distance in metres (haversine). */

@@ -2,7 +2,8 @@
  * Content without a developer, against real PostgreSQL and signed webhooks: an admin previews an
  * FAQ answer in both languages (nothing stored), saves it (history with who, before and after;
  * audited) and residents get it from the next message; the hotline and one-stop facts reach every
- * answer that quotes them; canned replies are stored per category; new example questions retrain
+ * answer that quotes them; canned replies (transition, title, text) are stored per category and the
+ * report page of that category offers the edit at once; new example questions retrain
  * the language model in the background; invalid edits get a clear 422 and change nothing; "back to
  * the shipped text" undoes an edit; another process sees edits; only admins may edit.
  */
@@ -10,6 +11,7 @@ import { LiveContentStore } from '../../../src/app/content-store';
 import { silentLogger } from '../../../src/logger';
 import { PgContentOverridesRepo } from '../../../src/storage/content-overrides-repo';
 import { createHarness, type Harness } from '../../support/harness';
+import { seedCode, seedReports } from '../../support/seed-reports';
 import { messengerChat } from '../conversation/chat';
 import { ADMIN, auditRows, createStaff, signIn, type SignedIn } from './console-support';
 
@@ -163,24 +165,95 @@ describe('city facts', () => {
 });
 
 describe('canned replies', () => {
-  it('are stored per category over the shipped ones (a cleared reply is dropped, a new one added) with their history', async () => {
-    const shipped = h.rt.liveContent.current().city.cannedReplies.waste!;
-    expect(shipped.length).toBeGreaterThan(0);
-    const res = await admin.agent.post('/console/content/canned/waste').type('form').send({
-      _csrf: admin.csrf,
-      reply_0_vi: '',
-      reply_0_en: '',
-      reply_1_vi: 'Đã thu gom rác và phun khử mùi tại điểm tập kết.',
-      reply_1_en: 'The waste was collected and the collection point deodorised.',
+  /** The form of a category's list as the page sends it, from the list now in use (and its empty new row). */
+  function cannedForm(category: string, change: (f: Record<string, string>) => void = () => undefined): Record<string, string> {
+    const list = h.rt.liveContent.current().city.cannedReplies[category] ?? [];
+    const f: Record<string, string> = { _csrf: admin.csrf, action: 'save' };
+    [...list, { id: '', for: 'resolved', title: { vi: '', en: '' }, text: { vi: '', en: '' } }].forEach((r, i) => {
+      Object.assign(f, { [`reply_${i}_id`]: r.id, [`reply_${i}_for`]: r.for, [`reply_${i}_title_vi`]: r.title.vi, [`reply_${i}_title_en`]: r.title.en, [`reply_${i}_text_vi`]: r.text.vi, [`reply_${i}_text_en`]: r.text.en });
     });
+    change(f);
+    return f;
+  }
+
+  it('are edited per category in the desk\'s shape (a changed text, a cleared reply dropped, a new one with its own id) with their history, and the report page offers the edit at once', async () => {
+    const shipped = h.rt.liveContent.current().city.cannedReplies.waste!;
+    expect(shipped.map((r) => r.id)).toEqual(['waste-collected']);
+    const editor = await admin.agent.get('/console/content/canned/waste');
+    expect(editor.status).toBe(200);
+    expect(editor.text).toContain('<input type="hidden" name="reply_0_id" value="waste-collected">');
+    expect(editor.text).toMatch(/<select id="field-replies-0-for" name="reply_0_for">\s*<option value="resolved" selected>Hoàn thành xử lý \(trả lời người dân\)<\/option><option value="rejected">Từ chối phản ánh \(lý do\)<\/option>/);
+    expect(editor.text).toContain('value="Đã thu gom rác"');
+
+    const res = await admin.agent.post('/console/content/canned/waste').type('form').send(cannedForm('waste', (f) => {
+      f.reply_0_text_vi = 'Rác đã được thu gom và điểm tập kết đã được phun khử mùi.';
+      f.reply_1_for = 'rejected';
+      f.reply_1_title_vi = 'Điểm tập kết hợp lệ';
+      f.reply_1_title_en = 'Authorised collection point';
+      f.reply_1_text_vi = 'Đây là điểm tập kết rác được phép; rác được thu gom hằng ngày theo lịch.';
+      f.reply_1_text_en = 'This is an authorised collection point; the rubbish is collected daily.';
+    }));
     expect(res.status).toBe(303);
-    expect(h.rt.liveContent.current().city.cannedReplies.waste).toEqual([{ vi: 'Đã thu gom rác và phun khử mùi tại điểm tập kết.', en: 'The waste was collected and the collection point deodorised.' }]);
+    expect(res.headers.location).toBe('/console/content/canned/waste?saved=1');
+    expect(h.rt.liveContent.current().city.cannedReplies.waste).toEqual([
+      { ...shipped[0], text: { ...shipped[0]!.text, vi: 'Rác đã được thu gom và điểm tập kết đã được phun khử mùi.' } },
+      { id: 'authorised-collection-point', for: 'rejected', title: { vi: 'Điểm tập kết hợp lệ', en: 'Authorised collection point' }, text: { vi: 'Đây là điểm tập kết rác được phép; rác được thu gom hằng ngày theo lịch.', en: 'This is an authorised collection point; the rubbish is collected daily.' } },
+    ]);
     const page = await admin.agent.get('/console/content/canned/waste');
-    expect(page.text).toContain('Đã thu gom rác và phun khử mùi tại điểm tập kết.');
+    expect(page.text).toContain('Rác đã được thu gom và điểm tập kết đã được phun khử mùi.');
     expect(page.text).toContain('<del>');
-    const missing = await admin.agent.post('/console/content/canned/waste').type('form').send({ _csrf: admin.csrf, reply_0_vi: 'Chỉ có tiếng Việt', reply_0_en: '' });
+    expect(page.text).toContain('Câu mẫu 1 – Nội dung (Tiếng Việt)'); // the history names the field
+
+    // The report desk reads the live content: a waste report's page offers the edited reply and the new reason, no restart.
+    const code = seedCode(1, 'C');
+    await seedReports(h.t.db, [{ code, status: 'in_progress', category: 'waste', agency: 'hepco', createdAt: new Date() }]);
+    const report = await admin.agent.get(`/console/reports/${code}`);
+    expect(report.status).toBe(200);
+    expect(report.text).toContain('<option value="waste-collected" data-text="Rác đã được thu gom và điểm tập kết đã được phun khử mùi.">Đã thu gom rác</option>');
+    expect(report.text).toContain('<option value="authorised-collection-point" data-text="Đây là điểm tập kết rác được phép; rác được thu gom hằng ngày theo lịch.">Điểm tập kết hợp lệ</option>');
+    expect(report.text).toContain('Không thuộc phạm vi'); // every category's reasons follow
+
+    // Dropping a reply (clear its title and text) takes it off the report page too.
+    expect((await admin.agent.post('/console/content/canned/waste').type('form').send(cannedForm('waste', (f) => {
+      for (const k of ['title_vi', 'title_en', 'text_vi', 'text_en']) f[`reply_1_${k}`] = '';
+    }))).status).toBe(303);
+    expect(h.rt.liveContent.current().city.cannedReplies.waste!.map((r) => r.id)).toEqual(['waste-collected']);
+    expect((await admin.agent.get(`/console/reports/${code}`)).text).not.toContain('authorised-collection-point');
+
+    await admin.agent.post('/console/content/canned/waste/revert').type('form').send({ _csrf: admin.csrf });
+    expect(h.rt.liveContent.current().city.cannedReplies.waste).toEqual(shipped);
+  });
+
+  it('refuses a list with problems (422, the fields marked, nothing stored); every category\'s list is edited the same way; unknown categories are 404', async () => {
+    const missing = await admin.agent.post('/console/content/canned/waste').type('form').send(cannedForm('waste', (f) => {
+      f.reply_0_text_en = '';
+      f.reply_1_title_vi = 'Chỉ có tiêu đề tiếng Việt';
+    }));
     expect(missing.status).toBe(422);
-    expect(missing.text).toContain('Câu mẫu 1 (Tiếng Anh): cần nhập.');
+    expect(missing.text).toContain('Câu mẫu 1 – Nội dung (Tiếng Anh): cần nhập.');
+    expect(missing.text).toContain('Câu mẫu 2 – Tiêu đề (Tiếng Anh): cần nhập.');
+    expect(missing.text).toContain('href="#field-replies-0-text-en"');
+    expect(missing.text).toMatch(/id="field-replies-0-text-en"[^>]*aria-invalid="true"/);
+    expect(missing.text).toMatch(/id="field-replies-1-title-en"[^>]*aria-invalid="true"/);
+    expect(missing.text).toContain('value="Chỉ có tiêu đề tiếng Việt"'); // what was typed stays
+    const tooLong = await admin.agent.post('/console/content/canned/waste').type('form').send(cannedForm('waste', (f) => {
+      f.reply_0_title_en = 'x'.repeat(81);
+    }));
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.text).toContain('Câu mẫu 1 – Tiêu đề (Tiếng Anh): quá dài (tối đa 80 ký tự).');
+    expect((await h.t.db.query("SELECT count(*)::int AS n FROM content_overrides WHERE key LIKE 'canned:%'")).rows[0]!.n).toBe(0);
+
+    const every = await admin.agent.get('/console/content/canned/*');
+    expect(every.status).toBe(200);
+    expect(every.text).toContain('Mọi loại sự việc');
+    expect(every.text).toContain('name="reply_2_id" value="not-found"');
+    const saved = await admin.agent.post('/console/content/canned/*').type('form').send(cannedForm('*', (f) => {
+      f.reply_0_title_vi = 'Đã xử lý xong sự việc';
+    }));
+    expect(saved.status).toBe(303);
+    expect(h.rt.liveContent.current().city.cannedReplies['*']![0]!.title.vi).toBe('Đã xử lý xong sự việc');
+    await admin.agent.post('/console/content/canned/*/revert').type('form').send({ _csrf: admin.csrf });
+
     expect((await admin.agent.get('/console/content/canned/not-a-category')).status).toBe(404);
   });
 });
@@ -198,6 +271,7 @@ describe('who may edit', () => {
     expect(index.status).toBe(200);
     expect(index.text).toContain('/console/content/faq/ho-chieu');
     expect(index.text).toContain('/console/content/canned/waste');
+    expect(index.text).toContain('<a href="/console/content/canned/*">Mọi loại sự việc</a>');
     expect(index.text).toContain('/console/content/city');
   });
 });

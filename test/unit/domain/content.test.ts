@@ -3,7 +3,8 @@
  * content (city facts first, so answers' placeholders read them), skipped when they no longer fit,
  * and described field by field for the history.
  */
-import { applyOverrides, cannedProblems, changedFields, cityEditOf, cityProblems, exampleLines, faqEditOf, faqProblems, renderedTopic } from '../../../src/domain/content/content';
+import { applyOverrides, cannedProblems, changedFields, cityEditOf, cityProblems, exampleLines, faqEditOf, faqProblems, renderedTopic, withCannedIds } from '../../../src/domain/content/content';
+import { cannedRepliesFor } from '../../../src/domain/reports/canned-replies';
 import { renderTopicText } from '../../../src/domain/faq/knowledge-base';
 import { loadContent } from '../../../src/storage/content-loader';
 
@@ -11,6 +12,7 @@ const shipped = loadContent();
 const base = { city: shipped.city, kb: shipped.kb };
 const at = new Date('2026-03-02T08:00:00Z');
 const topic = shipped.kb.bySlug.get('tong-dai')!;
+const collected = { id: 'collected', for: 'resolved' as const, title: { vi: 'Đã thu gom', en: 'Collected' }, text: { vi: 'Đã thu gom.', en: 'Collected.' } };
 
 describe('checking an FAQ edit', () => {
   it('accepts the shipped answer as it is', () => {
@@ -36,12 +38,14 @@ describe('applying the overlay', () => {
   it('answers read the edited city facts; canned replies replace the shipped ones of their category', () => {
     const out = applyOverrides(base, [
       { key: 'city', value: { ...cityEditOf(shipped.city), hotline: '0234 3 822 111' }, updatedAt: at },
-      { key: 'canned:waste', value: [{ vi: 'Đã thu gom.', en: 'Collected.' }], updatedAt: at },
+      { key: 'canned:waste', value: [collected], updatedAt: at },
     ]);
     expect(out.skipped).toEqual([]);
     expect(renderTopicText(out.kb.bySlug.get('tong-dai')!.short.vi, out.city, 'vi')).toContain('0234 3 822 111');
-    expect(out.city.cannedReplies.waste).toEqual([{ vi: 'Đã thu gom.', en: 'Collected.' }]);
+    expect(out.city.cannedReplies.waste).toEqual([collected]);
     expect(out.city.cannedReplies['road-damage']).toEqual(shipped.city.cannedReplies['road-damage']);
+    // What the report page offers is the edited list, then every category's.
+    expect(cannedRepliesFor(out.city.cannedReplies, 'waste', 'resolved').map((r) => r.id)).toEqual(['collected', 'done-generic']);
     expect(shipped.city.hotline).toBe('1022'); // the shipped content is never changed
   });
 
@@ -57,6 +61,20 @@ describe('applying the overlay', () => {
     expect(out.kb.topics.find((t) => t.slug === 'tong-dai')!.short).toEqual(short);
     expect(out.kb.bySlug.get('ho-chieu')).toBe(shipped.kb.bySlug.get('ho-chieu'));
   });
+
+  it('skips canned replies stored in the older shape (bare texts) or broken, and applies the rest, `*` included', () => {
+    const every = [{ ...collected, id: 'done-everywhere', title: { vi: 'Xong', en: 'Done' } }];
+    const out = applyOverrides(base, [
+      { key: 'canned:waste', value: [{ vi: 'Đã thu gom.', en: 'Collected.' }], updatedAt: at }, // before the editor used the desk's shape
+      { key: 'canned:trees', value: [collected, collected], updatedAt: at }, // ids repeat
+      { key: 'canned:road-damage', value: [{ ...collected, text: { vi: 'x'.repeat(1001), en: 'x' } }], updatedAt: at },
+      { key: 'canned:*', value: every, updatedAt: at },
+    ]);
+    expect(out.skipped.sort()).toEqual(['canned:road-damage', 'canned:trees', 'canned:waste']);
+    expect(out.city.cannedReplies.waste).toEqual(shipped.city.cannedReplies.waste);
+    expect(out.city.cannedReplies.trees).toEqual(shipped.city.cannedReplies.trees);
+    expect(out.city.cannedReplies['*']).toEqual(every);
+  });
 });
 
 describe('small rules', () => {
@@ -66,9 +84,26 @@ describe('small rules', () => {
     expect(cityProblems({ ...cityEditOf(shipped.city), facts: { ...shipped.city.facts, moi: { vi: 'a', en: 'b' } } }, shipped.city)).toEqual([{ field: 'facts.moi', code: 'invalid' }]);
   });
 
-  it('canned replies need both languages; example questions are one per line without repeats', () => {
-    expect(cannedProblems([{ vi: 'Đã xử lý.', en: '' }])).toEqual([{ field: 'replies.0.en', code: 'required' }]);
+  it('a canned reply needs its transition and a title and a text in both languages; example questions are one per line without repeats', () => {
+    expect(cannedProblems([collected])).toEqual([]);
+    expect(cannedProblems([{ id: '', for: 'closed', title: { vi: 'x'.repeat(81), en: '' }, text: { vi: 'Đã xử lý.', en: '' } }])).toEqual([
+      { field: 'replies.0.for', code: 'invalid' },
+      { field: 'replies.0.title.vi', code: 'too-long', limit: 80 },
+      { field: 'replies.0.title.en', code: 'required' },
+      { field: 'replies.0.text.en', code: 'required' },
+    ]);
+    expect(cannedProblems(Array.from({ length: 11 }, () => collected))).toEqual([{ field: 'replies', code: 'too-many', limit: 10 }]);
     expect(exampleLines(' a \r\n\r\nb\na\n')).toEqual(['a', 'b']);
+  });
+
+  it('saved canned replies keep their ids; a new one (or a repeated or broken id) gets one from its title, unique in the list', () => {
+    const drafts = [
+      collected,
+      { ...collected, id: '', for: 'rejected', title: { vi: 'Không thuộc phạm vi', en: 'Not ours' } },
+      { ...collected, id: 'collected', title: { vi: 'Thu gom lần hai', en: 'Collected' } },
+      { ...collected, id: 'Bad id', title: { vi: 'Đã dọn', en: '' } },
+    ];
+    expect(withCannedIds(drafts).map((r) => [r.id, r.for])).toEqual([['collected', 'resolved'], ['not-ours', 'rejected'], ['collected-2', 'resolved'], ['da-don', 'resolved']]);
   });
 
   it('the history names each changed field with its texts', () => {
