@@ -77,6 +77,16 @@ import { PgPasswordLinksRepo } from './storage/staff-password-links-repo';
 import { PgStaffSessionStore } from './storage/staff-session-store';
 import { PgStaffTokensRepo } from './storage/staff-tokens-repo';
 import { PgStaffUsersRepo } from './storage/staff-users-repo';
+// ── Issue 13: Open311, the public page, analytics and the weekly report ──
+import { Open311Intake } from './app/open311-intake';
+import { PublicReports } from './app/public-reports';
+import { NO_PUBLIC_PHOTOS, type PublicPhotos } from './domain/public/public-report';
+import { publicFactsOf } from './domain/public/public-site-profile';
+import { open311Router } from './server/open311/open311-router';
+import { PgOpen311Repo } from './storage/open311-repo';
+import { PgPublicReportsRepo } from './storage/public-reports-repo';
+import { wardNames } from './storage/ward-names';
+// ── end of issue 13 imports ──
 
 export interface ApplicationOptions {
   readonly config: Config;
@@ -96,6 +106,11 @@ export interface ApplicationOptions {
   readonly pollMs?: number;
   /** Back-off between attempts of a failed turn (tests shorten it). */
   readonly retryBackoffMs?: readonly number[];
+  /**
+   * Issue 13: the redacted copy of a stored photo for public surfaces (the photo redaction module's
+   * `publicPhotoKey`). Default: no photo is public until redaction is wired.
+   */
+  readonly publicPhotos?: PublicPhotos;
 }
 
 export interface Application {
@@ -120,6 +135,9 @@ export interface Application {
     readonly reply: ReplyToResident;
     readonly recordPhoto: RecordPhoto;
     readonly purgeRetained: PurgeRetained;
+    /** Issue 13. */
+    readonly publicReports: PublicReports;
+    readonly open311Intake: Open311Intake;
   };
   /** Platform clients of the enabled channels. */
   readonly clients: { readonly messenger?: ReturnType<typeof createMessengerClient>; readonly zalo?: ZaloOaClient };
@@ -276,6 +294,35 @@ export function createApplication(o: ApplicationOptions): Application {
   });
   // ── end of the staff console ──
 
+  // ── Issue 13: Open311, the public page, analytics and the weekly report ──
+  const facts = publicFactsOf(city);
+  const wards = wardNames();
+  const publicReports = new PublicReports({
+    reader: new PgPublicReportsRepo(db),
+    photos: o.publicPhotos ?? NO_PUBLIC_PHOTOS,
+    mediaUrl: toMediaUrl,
+    rules: { publishByDefault: facts.publicSite.publishByDefault, wardName: (code) => wards.nameOf(code) },
+    clock,
+  });
+  const open311Store = new PgOpen311Repo(db);
+  const open311Intake = new Open311Intake({ fileReport, changeStatus, photos: recordPhoto, store: open311Store, clock });
+  const mountPublic = (a: express.Express) => {
+    a.use('/open311/v2', open311Router({
+      reports: publicReports,
+      intake: open311Intake,
+      resolveApiKey: async (raw) => (await staff.access.resolveBearer(raw))?.actor ?? null,
+      tokenCode: (token) => open311Store.codeOfToken(token),
+      audit,
+      city,
+      categories,
+      facts,
+      publicUrl,
+      clock,
+      logger,
+    }));
+  };
+  // ── end of issue 13 ──
+
   // The inbox: turns in one transaction each, their replies recorded and sent after the commit.
   const lockPool = new Pool({ connectionString: connectionStringOf(db), max: 30 });
   guardClientErrors(lockPool, (err) => logger.warn({ err: err.message }, 'inbox database connection lost'));
@@ -327,6 +374,7 @@ export function createApplication(o: ApplicationOptions): Application {
       messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken }) : null),
       zalo: webhook(config.zalo ? zaloWebhookAdapter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey }) : null),
     },
+    publicRoutes: mountPublic,
     consoleRoutes: (a) => staff.mount(a),
     extraRoutes: o.extraRoutes ? (a) => o.extraRoutes?.(a, staff) : undefined,
   });
@@ -341,7 +389,7 @@ export function createApplication(o: ApplicationOptions): Application {
     webviewTokens,
     residents,
     staff,
-    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge },
+    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge, publicReports, open311Intake },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       await staff.start();

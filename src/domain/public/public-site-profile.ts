@@ -19,6 +19,8 @@ const PublicFactsSchema = z.object({
       fanpage: Link.optional(),
       /** m.me link that opens the fanpage's Messenger chat. */
       messenger: Link.optional(),
+      /** Province code of the city's wards (ward filter of the public page). */
+      provinceCode: z.string().regex(/^\d{2}$/).optional(),
     })
     .default({ publishByDefault: true }),
   open311: z
