@@ -124,7 +124,9 @@ describe.each(FORMATS)('GeoReport v2 in %s', (fmt) => {
   });
 
   it('GET requests: the last 90 days by default, newest first, every field of the specification', async () => {
-    const list = readList(await get(`requests.${fmt}`).expect(200), fmt, 'service_requests', 'request');
+    const known = new Set([old, answered, fresh, optedOut]);
+    // Reports POSTed by the other format's round are newer; this test looks at the ones it filed.
+    const list = readList(await get(`requests.${fmt}`).expect(200), fmt, 'service_requests', 'request').filter((r) => known.has(r.service_request_id!));
     expect(list.map((r) => r.service_request_id)).toEqual([optedOut, fresh, answered]);
     for (const r of list) expect(Object.keys(r)).toEqual(REQUEST_FIELDS);
     const a = list.find((r) => r.service_request_id === answered)!;
@@ -151,7 +153,7 @@ describe.each(FORMATS)('GeoReport v2 in %s', (fmt) => {
     expect(res.text).not.toMatch(/0905|Nguyễn Văn An|số 12|psid-o311/);
     const list = readList(res, fmt, 'service_requests', 'request');
     const a = list.find((r) => r.service_request_id === answered)!;
-    expect(a.description).toBe('Tôi là ***: ổ gà lớn trước nhà số *** Lê Lợi');
+    expect(a.description).toBe('Tôi là ***, sđt ***: ổ gà lớn trước nhà số *** Lê Lợi');
     expect(a.status_notes).toBe('Đã vá ổ gà. Cảm ơn anh *** đã phản ánh.');
     const o = list.find((r) => r.service_request_id === optedOut)!;
     expect(o).toMatchObject({ description: '', status_notes: '', media_url: '', status: 'closed', service_code: 'waste' });
@@ -169,7 +171,8 @@ describe.each(FORMATS)('GeoReport v2 in %s', (fmt) => {
   ])('GET requests with %s', async (_what, query, expected) => {
     const ids = { answered, fresh, optedOut, old };
     const q = query.replace('{old}', old).replace('{fresh}', fresh);
-    const list = readList(await get(`requests.${fmt}?${q}`).expect(200), fmt, 'service_requests', 'request');
+    const known = new Set(Object.values(ids));
+    const list = readList(await get(`requests.${fmt}?${q}`).expect(200), fmt, 'service_requests', 'request').filter((r) => known.has(r.service_request_id!));
     expect(list.map((r) => r.service_request_id)).toEqual(expected(ids));
   });
 
@@ -336,8 +339,8 @@ it('answers at most 1,000 requests, the newest', async () => {
   const at = h.clock.now();
   await h.t.db.query(
     `INSERT INTO reports (code, resident_id, channel, category, description, lat, lng, created_at, updated_at, due_at)
-     SELECT 'PA-' || lpad(upper(to_hex(g)), 7, 'A'), (SELECT id FROM residents LIMIT 1), 'zalo', 'noise', 'Karaoke ồn ào lúc nửa đêm', 16.46, 107.59,
-            $1::timestamptz - make_interval(mins => g), $1::timestamptz, $1::timestamptz + interval '1 day'
+     SELECT 'PA-Q' || lpad(g::text, 6, '0'), (SELECT id FROM residents LIMIT 1), 'zalo', 'noise', 'Karaoke ồn ào lúc nửa đêm', 16.46, 107.59,
+            $1::timestamptz - make_interval(mins => g::int), $1::timestamptz, $1::timestamptz + interval '1 day'
        FROM generate_series(1, $2) g`,
     [at, n],
   );
