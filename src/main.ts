@@ -82,7 +82,9 @@ import { Open311Intake } from './app/open311-intake';
 import { PublicReports } from './app/public-reports';
 import { NO_PUBLIC_PHOTOS, type PublicPhotos } from './domain/public/public-report';
 import { publicFactsOf } from './domain/public/public-site-profile';
+import { renderCaseCard } from './media/case-card';
 import { open311Router } from './server/open311/open311-router';
+import { publicSite } from './server/public-site/public-site';
 import { PgOpen311Repo } from './storage/open311-repo';
 import { PgPublicReportsRepo } from './storage/public-reports-repo';
 import { wardNames } from './storage/ward-names';
@@ -318,6 +320,19 @@ export function createApplication(o: ApplicationOptions): Application {
       facts,
       publicUrl,
       clock,
+      logger,
+    }));
+    a.use(publicSite({
+      reports: publicReports,
+      images,
+      renderCard: renderCaseCard,
+      i18n,
+      city,
+      facts,
+      categories,
+      wards: facts.publicSite.provinceCode ? wards.ofProvince(facts.publicSite.provinceCode) : [],
+      publicUrl,
+      mapTileUrl: config.mapTileUrl,
       logger,
     }));
   };
