@@ -78,6 +78,7 @@ import { PgStaffSessionStore } from './storage/staff-session-store';
 import { PgStaffTokensRepo } from './storage/staff-tokens-repo';
 import { PgStaffUsersRepo } from './storage/staff-users-repo';
 // ── Issue 13: Open311, the public page, analytics and the weekly report ──
+import { Analytics } from './app/analytics';
 import { Open311Intake } from './app/open311-intake';
 import { PublicReports } from './app/public-reports';
 import { NO_PUBLIC_PHOTOS, type PublicPhotos } from './domain/public/public-report';
@@ -85,6 +86,8 @@ import { publicFactsOf } from './domain/public/public-site-profile';
 import { renderCaseCard } from './media/case-card';
 import { open311Router } from './server/open311/open311-router';
 import { publicSite } from './server/public-site/public-site';
+import { weeklyReport } from './jobs/queues';
+import { PgAnalyticsRepo } from './storage/analytics-repo';
 import { PgOpen311Repo } from './storage/open311-repo';
 import { PgPublicReportsRepo } from './storage/public-reports-repo';
 import { wardNames } from './storage/ward-names';
@@ -140,6 +143,7 @@ export interface Application {
     /** Issue 13. */
     readonly publicReports: PublicReports;
     readonly open311Intake: Open311Intake;
+    readonly analytics: Analytics;
   };
   /** Platform clients of the enabled channels. */
   readonly clients: { readonly messenger?: ReturnType<typeof createMessengerClient>; readonly zalo?: ZaloOaClient };
@@ -308,6 +312,12 @@ export function createApplication(o: ApplicationOptions): Application {
   });
   const open311Store = new PgOpen311Repo(db);
   const open311Intake = new Open311Intake({ fileReport, changeStatus, photos: recordPhoto, store: open311Store, clock });
+  const analyticsRepo = new PgAnalyticsRepo(db);
+  const analytics = new Analytics({ reader: analyticsRepo, store: analyticsRepo, clock, timeZone: city.timezone });
+  jobs.register(weeklyReport, async (job) => {
+    const r = await analytics.generateWeekly(job.weekStart ?? null, 'system');
+    logger.info({ week: r.weekStart, received: r.figures.totals.received }, 'weekly report stored');
+  });
   const mountPublic = (a: express.Express) => {
     a.use('/open311/v2', open311Router({
       reports: publicReports,
@@ -404,7 +414,7 @@ export function createApplication(o: ApplicationOptions): Application {
     webviewTokens,
     residents,
     staff,
-    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge, publicReports, open311Intake },
+    useCases: { fileReport, queries, changeStatus, verdict, closeResolved: closeResolvedReports, notify, handOver, reply, recordPhoto, purgeRetained: purge, publicReports, open311Intake, analytics },
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       await staff.start();

@@ -57,21 +57,21 @@ export async function hostedPhoto(h: Harness, seed?: number): Promise<string> {
   return h.graph.hostFile(await photo(seed), 'image/jpeg');
 }
 
-/** A chat resident's pseudo-actor for filing directly (a real resident row on Messenger). */
-export async function resident(h: Harness, psid: string): Promise<string> {
-  return (await h.rt.residents.touch('messenger', psid, new Date())).id;
-}
-
 /**
  * Files a report directly through `FileReport.fileDirect` (the same checks and pipeline as a chat
- * report) for a Messenger resident, with one photo.
+ * report) for a Messenger (or Zalo) resident, with one photo.
  */
-export async function fileAs(h: Harness, psid: string, o: { category?: string; description?: string; lat?: number; lng?: number; address?: string | null; photos?: number } = {}): Promise<{ code: string; id: string }> {
-  const residentId = await resident(h, psid);
+export async function fileAs(
+  h: Harness,
+  psid: string,
+  o: { category?: string; description?: string; lat?: number; lng?: number; address?: string | null; photos?: number; channel?: 'messenger' | 'zalo' } = {},
+): Promise<{ code: string; id: string; residentId: string }> {
+  const channel = o.channel ?? 'messenger';
+  const residentId = (await h.rt.residents.touch(channel, psid, new Date())).id;
   const urls = await Promise.all(Array.from({ length: o.photos ?? 1 }, () => hostedPhoto(h)));
   const r = await h.rt.useCases.fileReport.fileDirect({
     residentId,
-    channel: 'messenger',
+    channel,
     locale: 'vi',
     category: o.category ?? 'road-damage',
     description: o.description ?? 'Ổ gà lớn giữa đường, xe máy dễ ngã',
@@ -79,7 +79,7 @@ export async function fileAs(h: Harness, psid: string, o: { category?: string; d
     address: o.address === undefined ? '12, Lê Lợi, Phường Thuận Hóa, Thành phố Huế, 49000, Việt Nam' : o.address,
     photoUrls: urls,
   });
-  return { code: r.code, id: r.id };
+  return { code: r.code, id: r.id, residentId };
 }
 
 /** Moves a report as the first admin would in the console. */
