@@ -83,6 +83,7 @@ import { Open311Intake } from './app/open311-intake';
 import { PublicReports } from './app/public-reports';
 import { NO_PUBLIC_PHOTOS, type PublicPhotos } from './domain/public/public-report';
 import { publicFactsOf } from './domain/public/public-site-profile';
+import { analyticsPages } from './console/pages/analytics-pages';
 import { renderCaseCard } from './media/case-card';
 import { open311Router } from './server/open311/open311-router';
 import { publicSite } from './server/public-site/public-site';
@@ -318,6 +319,7 @@ export function createApplication(o: ApplicationOptions): Application {
     const r = await analytics.generateWeekly(job.weekStart ?? null, 'system');
     logger.info({ week: r.weekStart, received: r.figures.totals.received }, 'weekly report stored');
   });
+  staff.addPages(analyticsPages({ analytics, city, categories, wardName: (code) => wards.nameOf(code), letterhead: facts.weeklyReport }));
   const mountPublic = (a: express.Express) => {
     a.use('/open311/v2', open311Router({
       reports: publicReports,

@@ -21,7 +21,6 @@ import type { Figures } from '../../../src/domain/analytics/figures';
 import { weeklyReport } from '../../../src/jobs/queues';
 import { apiKey, fileAs, move, publicHarness, type PublicHarness } from '../../support/public-support';
 
-const H = 3_600_000;
 const at = (iso: string) => new Date(iso).getTime();
 
 let h: PublicHarness;

@@ -9,7 +9,7 @@
 import request from 'supertest';
 import { OPEN311_MAX_RESULTS } from '../../../src/domain/public/open311';
 import { child, parseXml, record, type XmlElement } from '../../support/mini-xml';
-import { apiKey, fileAs, hostedPhoto, move, publicHarness, resolve, type PublicHarness } from '../../support/public-support';
+import { apiKey, fileAs, hostedPhoto, publicHarness, resolve, type PublicHarness } from '../../support/public-support';
 
 type Fmt = 'json' | 'xml';
 type Rec = Record<string, string>;
