@@ -5,7 +5,7 @@
 import type { CountRow, Figures } from '../../domain/analytics/figures';
 import type { Locale } from '../../domain/shared/ids';
 import type { Translate } from '../../i18n';
-import { groupedBarChart, horizontalBarChart } from './svg-charts';
+import { groupedBarChart, horizontalBars } from './svg-charts';
 
 export interface Labels {
   readonly ward: (code: string) => string | null;
@@ -81,10 +81,8 @@ export function figuresView(f: Figures, t: Translate, locale: Locale, labels: La
       title,
       rows: labelled,
       chart: top.length
-        ? horizontalBarChart({
-            id: `chart-${dim}`,
-            title,
-            desc: t('analytics:charts.barsDesc', { what: title.toLocaleLowerCase(locale === 'vi' ? 'vi' : 'en'), list: top.map((r) => `${r.label} ${r.received}`).join('; ') }),
+        ? horizontalBars({
+            label: t('analytics:charts.barsLabel', { what: title.toLocaleLowerCase(locale === 'vi' ? 'vi' : 'en') }),
             rows: top.map((r) => ({ label: r.label, value: r.received })),
             className: 's-received',
           })

@@ -32,8 +32,8 @@ export function niceScale(max: number): { max: number; ticks: number[] } {
  * `id` prefixes the title and description ids (unique on the page).
  */
 export function groupedBarChart(o: { id: string; title: string; desc: string; categories: readonly string[]; series: readonly Series[] }): string {
-  const W = 720;
-  const H = 280;
+  const W = Math.max(480, 60 + o.categories.length * 52);
+  const H = 300;
   const left = 44;
   const right = 8;
   const top = 12;
@@ -46,7 +46,7 @@ export function groupedBarChart(o: { id: string; title: string; desc: string; ca
   const n = Math.max(1, o.categories.length);
   const groupW = plotW / n;
   const barW = Math.max(2, Math.min(28, (groupW * 0.8) / Math.max(1, o.series.length)));
-  const every = Math.ceil(n / 12); // at most 12 axis labels
+  const every = Math.ceil(n / 14); // at most 14 axis labels
   const parts: string[] = [];
   for (const t of scale.ticks) {
     parts.push(`<line class="grid" x1="${left}" x2="${W - right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}"/>`);
@@ -65,26 +65,20 @@ export function groupedBarChart(o: { id: string; title: string; desc: string; ca
   return svg(o.id, o.title, o.desc, W, H, parts);
 }
 
-/** Horizontal bars, one per row (a ward, a category…), longest first as given. */
-export function horizontalBarChart(o: { id: string; title: string; desc: string; rows: ReadonlyArray<{ label: string; value: number }>; className: string }): string {
-  const W = 720;
-  const rowH = 26;
-  const labelW = 250;
-  const valueW = 48;
-  const top = 4;
-  const H = top * 2 + Math.max(1, o.rows.length) * rowH;
+/**
+ * Horizontal bars, one per row (a ward, a category…), as an HTML list: the label and the value
+ * are text (readable at any width, read by screen readers as "label value"), the bar is a small
+ * SVG stretched to the cell, hidden from assistive technology.
+ */
+export function horizontalBars(o: { rows: ReadonlyArray<{ label: string; value: number }>; className: string; label: string }): string {
   const max = Math.max(1, ...o.rows.map((r) => r.value));
-  const plotW = W - labelW - valueW - 8;
-  const parts: string[] = [];
-  o.rows.forEach((r, i) => {
-    const yy = top + i * rowH;
-    const w = (r.value / max) * plotW;
-    const label = r.label.length > 34 ? `${r.label.slice(0, 33)}…` : r.label;
-    parts.push(`<text class="label" x="${labelW - 8}" y="${yy + rowH / 2 + 4}" text-anchor="end">${escapeSvg(label)}<title>${escapeSvg(r.label)}</title></text>`);
-    parts.push(`<rect class="bar ${escapeSvg(o.className)}" x="${labelW}" y="${yy + 4}" width="${w.toFixed(1)}" height="${rowH - 8}"><title>${escapeSvg(`${r.label}: ${r.value}`)}</title></rect>`);
-    parts.push(`<text class="value" x="${(labelW + w + 6).toFixed(1)}" y="${yy + rowH / 2 + 4}">${r.value}</text>`);
+  const items = o.rows.map((r) => {
+    const w = ((r.value / max) * 100).toFixed(1);
+    return `<li><span class="hbar-label">${escapeSvg(r.label)}</span>`
+      + `<svg class="hbar" aria-hidden="true" focusable="false" viewBox="0 0 100 10" preserveAspectRatio="none"><rect class="bar ${escapeSvg(o.className)}" x="0" y="0" width="${w}" height="10"/></svg>`
+      + `<span class="hbar-value">${r.value}</span></li>`;
   });
-  return svg(o.id, o.title, o.desc, W, H, parts);
+  return `<ul class="hbars" aria-label="${escapeSvg(o.label)}">${items.join('')}</ul>`;
 }
 
 function svg(id: string, title: string, desc: string, w: number, h: number, parts: string[]): string {
