@@ -77,7 +77,7 @@ import { InboxWorker, type EventHandler } from './inbox/inbox-worker';
 import { OutboxDelivery, type ReplySender } from './inbox/outbox-delivery';
 import { IngressGauge } from './inbox/ingress-gauge';
 import { JobQueue } from './jobs/job-queue';
-import { broadcastDelivery, closeResolved, overdueReminders, photoRedaction, photoRedactionSweep, purgeRetained, residentNotice, weeklyDigest } from './jobs/queues';
+import { broadcastDelivery, closeResolved, overdueReminders, photoRedaction, photoRedactionSweep, purgeRetained, residentNotice, weeklyDigest, weeklyReport } from './jobs/queues';
 import { createLogger, type Logger } from './logger';
 import { downloadImage, FsImageStore, ingestPhotos, PhotoPipeline, SharpRedactionRenderer, WorkerFaceDetector } from './media';
 import { createNlu, type Nlu } from './nlu';
@@ -110,6 +110,21 @@ import { PgStaffSessionStore } from './storage/staff-session-store';
 import { PgStaffTokensRepo } from './storage/staff-tokens-repo';
 import { PgStaffUsersRepo } from './storage/staff-users-repo';
 import { PgStaffNoticesRepo, PgStaffReportsRepo } from './storage/staff-reports-repo';
+// ── Issue 13: Open311, the public page, analytics and the weekly report ──
+import { Analytics } from './app/analytics';
+import { Open311Intake } from './app/open311-intake';
+import { PublicReports } from './app/public-reports';
+import type { PublicPhotos } from './domain/public/public-report';
+import { publicFactsOf } from './domain/public/public-site-profile';
+import { analyticsPages } from './console/pages/analytics-pages';
+import { renderCaseCard } from './media/case-card';
+import { open311Router } from './server/open311/open311-router';
+import { publicSite } from './server/public-site/public-site';
+import { PgAnalyticsRepo } from './storage/analytics-repo';
+import { PgOpen311Repo } from './storage/open311-repo';
+import { PgPublicReportsRepo } from './storage/public-reports-repo';
+import { wardNames } from './storage/ward-names';
+// ── end of issue 13 imports ──
 
 export interface ApplicationOptions {
   readonly config: Config;
@@ -131,6 +146,11 @@ export interface ApplicationOptions {
   readonly retryBackoffMs?: readonly number[];
   /** The face detector of photo redaction (default: face-api in a worker thread, closed by `stop`; one given here is the giver's to close). */
   readonly faceDetector?: FaceDetector;
+  /**
+   * Issue 13: the redacted copy of a stored photo for public surfaces (the photo redaction module's
+   * `publicPhotoKey`). Default: no photo is public until redaction is wired.
+   */
+  readonly publicPhotos?: PublicPhotos;
 }
 
 export interface Application {
@@ -167,6 +187,10 @@ export interface Application {
     readonly reportDesk: { readonly queries: StaffReportQueries; readonly actions: StaffReportActions; readonly remindOverdue: RemindOverdue };
     /** What the public sees of photos: `publicPhotoKey` / `publicThumbKey` / `publicPhotos` (null / absent: not public yet). */
     readonly photoRedaction: PhotoRedaction;
+    /** Issue 13. */
+    readonly publicReports: PublicReports;
+    readonly open311Intake: Open311Intake;
+    readonly analytics: Analytics;
   };
   /** Platform clients of the enabled channels. */
   readonly clients: { readonly messenger?: ReturnType<typeof createMessengerClient>; readonly zalo?: ZaloOaClient };
@@ -340,8 +364,10 @@ export function createApplication(o: ApplicationOptions): Application {
   });
 
   // Broadcasts of resolved cases into the OA's Zalo groups and onto the Facebook Page.
+  // The city's public facts (public page, Open311, weekly report; the default of residents' consent).
+  const facts = publicFactsOf(city);
   const broadcastsRepo = new PgBroadcastsRepo(db);
-  const wardNames = new Map(content.routing.wards.map((w) => [w.code, w.name]));
+  const wardNameOf = new Map(content.routing.wards.map((w) => [w.code, w.name]));
   const broadcasts = new Broadcasts({
     broadcasts: broadcastsRepo,
     reports,
@@ -359,7 +385,8 @@ export function createApplication(o: ApplicationOptions): Application {
     jobs,
     city,
     categories,
-    wardName: (code) => (code === null ? null : wardNames.get(code) ?? null),
+    wardName: (code) => (code === null ? null : wardNameOf.get(code) ?? null),
+    publishByDefault: facts.publicSite.publishByDefault,
     clock,
     logger,
     mediaUrl: toMediaUrl,
@@ -463,7 +490,7 @@ export function createApplication(o: ApplicationOptions): Application {
     sessions: new PgStaffSessionStore(db, logger),
   });
   staff.addApi((r, kit) => broadcastsApi(r, { broadcasts, audit: kit.audit }));
-  staff.addPages((r, kit) => broadcastPages(r, { broadcasts, views: kit.views, audit: kit.audit, city, categories }));
+  staff.addPages((r, kit) => broadcastPages(r, { broadcasts, views: kit.views, audit: kit.audit, city, categories, publishByDefault: facts.publicSite.publishByDefault }));
   staff.addPages((r, kit) => handoverPages(r, { views: kit.views, queue: handoverQueue, windows: config.windows }));
   const staffNames = new PgStaffUsersRepo(db);
   staff.addPages((r, kit) => contentPages(r, { views: kit.views, content: editContent, staffName: async (id) => (/^\d{1,18}$/.test(id) ? (await staffNames.findById(id))?.displayName ?? null : null) }));
@@ -489,6 +516,53 @@ export function createApplication(o: ApplicationOptions): Application {
   staff.addPages(reportDesk.pages);
   staff.addApi(reportDesk.api);
   // ── end of the report desk ──
+  // ── Issue 13: Open311, the public page, analytics and the weekly report ──
+  const wards = wardNames();
+  const publicReports = new PublicReports({
+    reader: new PgPublicReportsRepo(db),
+    photos: o.publicPhotos ?? photoRedactionUseCase,
+    mediaUrl: toMediaUrl,
+    rules: { publishByDefault: facts.publicSite.publishByDefault, wardName: (code) => wards.nameOf(code) },
+    clock,
+  });
+  const open311Store = new PgOpen311Repo(db);
+  const open311Intake = new Open311Intake({ fileReport, changeStatus, photos: recordPhoto, store: open311Store, clock });
+  const analyticsRepo = new PgAnalyticsRepo(db);
+  const analytics = new Analytics({ reader: analyticsRepo, store: analyticsRepo, clock, timeZone: city.timezone });
+  jobs.register(weeklyReport, async (job) => {
+    const r = await analytics.generateWeekly(job.weekStart ?? null, 'system');
+    logger.info({ week: r.weekStart, received: r.figures.totals.received }, 'weekly report stored');
+  });
+  staff.addPages(analyticsPages({ analytics, city, categories, wardName: (code) => wards.nameOf(code), letterhead: facts.weeklyReport }));
+  const mountPublic = (a: express.Express) => {
+    a.use('/open311/v2', open311Router({
+      reports: publicReports,
+      intake: open311Intake,
+      resolveApiKey: async (raw) => (await staff.access.resolveBearer(raw))?.actor ?? null,
+      tokenCode: (token) => open311Store.codeOfToken(token),
+      audit,
+      city,
+      categories,
+      facts,
+      publicUrl,
+      clock,
+      logger,
+    }));
+    a.use(publicSite({
+      reports: publicReports,
+      images,
+      renderCard: renderCaseCard,
+      i18n,
+      city,
+      facts,
+      categories,
+      wards: facts.publicSite.provinceCode ? wards.ofProvince(facts.publicSite.provinceCode) : [],
+      publicUrl,
+      mapTileUrl: config.mapTileUrl,
+      logger,
+    }));
+  };
+  // ── end of issue 13 ──
 
   // The inbox: turns in one transaction each, their replies recorded and sent after the commit.
   const lockPool = new Pool({ connectionString: connectionStringOf(db), max: 30 });
@@ -541,6 +615,7 @@ export function createApplication(o: ApplicationOptions): Application {
       messenger: webhook(config.messenger ? messengerWebhookAdapter({ appSecret: config.messenger.appSecret, verifyToken: config.messenger.verifyToken, appId: config.messenger.appId }) : null),
       zalo: webhook(config.zalo ? zaloWebhookAdapter({ appId: config.zalo.appId, oaSecretKey: config.zalo.oaSecretKey }) : null),
     },
+    publicRoutes: mountPublic,
     consoleRoutes: (a) => staff.mount(a),
     extraRoutes: o.extraRoutes ? (a) => o.extraRoutes?.(a, staff) : undefined,
   });
@@ -574,6 +649,9 @@ export function createApplication(o: ApplicationOptions): Application {
       purgeRetained: purge,
       broadcasts,
       photoRedaction: photoRedactionUseCase,
+      publicReports,
+      open311Intake,
+      analytics,
       reportDesk: { queries: staffReportQueries, actions: staffReportActions, remindOverdue },
     },
     clients: { messenger: messengerClient, zalo: zaloClient },

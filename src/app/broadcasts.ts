@@ -51,7 +51,9 @@ export interface BroadcastsDeps {
   readonly publishers: TargetPublishers;
   readonly groups?: GroupDirectory;
   readonly jobs: JobSender;
-  readonly city: Pick<CityProfile, 'name' | 'timezone'> & { readonly broadcasts?: { readonly fourEyes?: boolean; readonly publishByDefault?: boolean } };
+  readonly city: Pick<CityProfile, 'name' | 'timezone'> & { readonly broadcasts?: { readonly fourEyes?: boolean } };
+  /** Whether a report whose resident never chose may be published (`publicSite.publishByDefault`). */
+  readonly publishByDefault: boolean;
   readonly categories: readonly Category[];
   readonly wardName: (code: string | null) => string | null;
   readonly clock: Clock;
@@ -81,7 +83,7 @@ export class Broadcasts {
     const publicKeys = await Promise.all(photos.map((p) => this.d.publicPhotos.publicKey(p.key)));
     return eligibility(
       { status: report.status, resolvedAt: report.resolvedAt, resultPhotos: report.resultPhotos, publish: report.publish },
-      { publishByDefault: this.d.city.broadcasts?.publishByDefault ?? true, photosPublic: photos.length > 0 && publicKeys.every((k) => k !== null) },
+      { publishByDefault: this.d.publishByDefault, photosPublic: photos.length > 0 && publicKeys.every((k) => k !== null) },
     );
   }
 

@@ -25,6 +25,7 @@ import type {
   PhotoIngest,
   ProcessedPhoto,
   Report,
+  ReportSource,
   ReportsRepo,
 } from '../domain/reports/ports';
 import type { RouteReport } from './route-report';
@@ -52,6 +53,20 @@ export interface PhotoOutcome {
   readonly failures: string[];
   /** GPS from a photo's EXIF, offered as the location when none is set yet. */
   readonly gpsSuggestion: Place | null;
+}
+
+/** A complete report from another system (see {@link FileReport.fileDirect}). */
+export interface DirectReport {
+  /** The filer's resident (an Open311 API key's pseudo-resident). */
+  readonly residentId: string;
+  readonly channel: ReportSource;
+  readonly locale: Locale;
+  readonly category: string;
+  readonly description: string;
+  /** The point, or null to geocode `address`. */
+  readonly point: { readonly lat: number; readonly lng: number } | null;
+  readonly address: string | null;
+  readonly photoUrls: readonly string[];
 }
 
 export class FileReport {
@@ -219,6 +234,54 @@ export class FileReport {
       dueAt: dueAt(now, slaHours(this.d.city, draft.category)),
     });
   }
+
+  // ── Issue 13: reports filed by another system (Open311) in one call ──
+  /**
+   * Files a complete report in one call, for reports that do not come from a chat (Open311): the
+   * same checks as a chat report (category, description, service area; an address is geocoded and
+   * must be in the city) and the same photo pipeline, then the same `submit`. No draft is involved.
+   * @throws DomainError `report.unknown-category`, `report.description-too-short|too-long`,
+   *   `report.location-required`, `report.address-not-found`, `report.outside-city`, or the photo
+   *   pipeline's code (`photo.download-failed`, `photo.unsupported`…) for a photo that cannot be used.
+   */
+  async fileDirect(input: DirectReport): Promise<Report> {
+    if (!this.d.categories.some((c) => c.slug === input.category)) throw new DomainError('report.unknown-category');
+    const problem = checkDescription(input.description);
+    if (problem) throw new DomainError(problem);
+    let place: Place;
+    if (input.point) {
+      if (!this.insideServiceArea(input.point)) throw new DomainError('report.outside-city');
+      const address = input.address ?? (await this.d.geocoder.reverse(input.point.lat, input.point.lng).catch(() => null));
+      place = { lat: input.point.lat, lng: input.point.lng, address, source: 'geocoded' };
+    } else if (input.address) {
+      const hit = await this.d.geocoder.search(input.address);
+      if (!hit) throw new DomainError('report.address-not-found');
+      if (!this.insideServiceArea(hit)) throw new DomainError('report.outside-city');
+      place = { lat: hit.lat, lng: hit.lng, address: hit.address, source: 'geocoded' };
+    } else {
+      throw new DomainError('report.location-required');
+    }
+    const { results } = await this.d.photos.ingestMany(input.photoUrls, MAX_PHOTOS);
+    const photos: ProcessedPhoto[] = [];
+    for (const r of results) {
+      if (r.status === 'rejected') throw r.reason instanceof DomainError ? r.reason : new DomainError('photo.failed');
+      if (!photos.some((p) => p.key === r.value.key)) photos.push(r.value);
+    }
+    const now = this.d.clock.now();
+    return this.d.reports.submit({
+      residentId: input.residentId,
+      channel: input.channel,
+      locale: input.locale,
+      category: input.category,
+      description: input.description.normalize('NFC').trim(),
+      place,
+      photos: photos.map(({ gps: _gps, ...p }) => p),
+      ward: null,
+      createdAt: now,
+      dueAt: dueAt(now, slaHours(this.d.city, input.category)),
+    });
+  }
+  // ── end of issue 13 ──
 
   private update(residentId: string, fn: (cur: Draft | null) => Draft | null): Promise<Draft | null> {
     const now = this.d.clock.now().toISOString();

@@ -79,6 +79,8 @@ export class NotifyResident {
     const ctx = await this.context(job.reportId, job.eventId);
     if (!ctx) return 'skipped';
     const { report, event, resident } = ctx;
+    // Reports filed through Open311 have no person in a chat to tell (issue 13).
+    if (report.channel === 'open311') return 'skipped';
     const channel = this.d.channels[resident.channel];
     if (!channel) {
       this.d.logger.warn({ reportId: report.id, channel: resident.channel }, 'channel not enabled: notice parked until the resident writes');

@@ -25,10 +25,10 @@ export const CityProfileSchema = z.object({
   agencies: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: Text })).min(1),
   /** Hours the city gives itself to answer a report, per category slug, else `defaultHours`. */
   sla: z.object({ defaultHours: z.number().positive(), categories: z.record(z.string(), z.number().positive()).default({}) }),
-  /** Broadcasts: whether another officer must approve (four eyes), the default of residents' consent, the cards' colour. */
+  /** Broadcasts: whether another officer must approve (four eyes) and the cards' colour (residents' consent default: `publicSite.publishByDefault`). */
   broadcasts: z
-    .object({ fourEyes: z.boolean().default(false), publishByDefault: z.boolean().default(true), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#0068ff') })
-    .default({ fourEyes: false, publishByDefault: true, color: '#0068ff' }),
+    .object({ fourEyes: z.boolean().default(false), color: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#0068ff') })
+    .default({ fourEyes: false, color: '#0068ff' }),
   /**
    * Replies staff pick from when they answer a report, per category slug and `*` for every
    * category (`_note` and other keys starting with `_` are comments), in the shape of

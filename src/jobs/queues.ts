@@ -111,6 +111,20 @@ export const photoRedactionSweep = define({
 });
 // ── end of photo redaction ──
 
+// ── Issue 13: the weekly report to the People's Committee ──
+/**
+ * Computes and stores the weekly report of the week that just ended (or of `weekStart`, a Monday),
+ * every Monday at 07:00 city time; the console lists the stored reports. Idempotent per week.
+ */
+export const weeklyReport = define({
+  name: 'weekly-report',
+  payload: z.object({ weekStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).passthrough(),
+  policy: { retryLimit: 3, retryDelaySeconds: 300, backoff: true, expireInSeconds: 900 },
+  key: (p) => (p.weekStart ? `week:${p.weekStart}` : null),
+  cron: { expression: '0 7 * * 1', tz: CITY_TZ },
+});
+// ── end of issue 13 ──
+
 /** Where jobs whose payload fails validation go, with the reason (never retried). */
 export const deadLetter = define({
   name: 'dead-letter',
@@ -119,4 +133,4 @@ export const deadLetter = define({
   key: () => null,
 });
 
-export const ALL_QUEUES: readonly QueueDef<unknown>[] = [residentNotice, closeResolved, overdueReminders, purgeRetained, broadcastDelivery, weeklyDigest, photoRedaction, photoRedactionSweep, deadLetter] as QueueDef<unknown>[];
+export const ALL_QUEUES: readonly QueueDef<unknown>[] = [residentNotice, closeResolved, overdueReminders, purgeRetained, broadcastDelivery, weeklyDigest, photoRedaction, photoRedactionSweep, weeklyReport, deadLetter] as QueueDef<unknown>[];

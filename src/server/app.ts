@@ -45,6 +45,8 @@ export interface AppDeps {
   readonly syntheticLocation: Partial<Record<Channel, (userId: string, lat: number, lng: number) => InboundEventInput>>;
   /** Webhook routers by channel path segment (`messenger`, `zalo`); a disabled channel's answers 404. */
   readonly webhooks: Readonly<Record<string, express.Router>>;
+  /** Issue 13: the public page (`/`, `/reports/:code`) and Open311 (`/open311/v2`), mounted before the console. */
+  readonly publicRoutes?: (app: express.Express) => void;
   /** The staff console (`/console`, `/api/staff/v1`): mounted by src/console, before the extras. */
   readonly consoleRoutes?: (app: express.Express) => void;
   readonly extraRoutes?: (app: express.Express) => void;
@@ -150,6 +152,7 @@ export function createApp(d: AppDeps): express.Express {
     return res.json({ ok: true });
   });
 
+  d.publicRoutes?.(app);
   d.consoleRoutes?.(app);
   d.extraRoutes?.(app);
 

@@ -15,6 +15,7 @@ import { installLoopbackGuard } from './lib/loopback-guard';
 import { describeMachine } from './lib/machine';
 import { renderMarkdown, renderSummary, type SuiteOutcome } from './lib/report';
 import type { Suite } from './lib/suite';
+import { analyticsSuite } from './analytics.bench';
 import { messengerAckSuite } from './messenger-ack.bench';
 import { messengerTurnsSuite } from './messenger-turns.bench';
 import { nluSuite } from './nlu.bench';
@@ -32,6 +33,7 @@ const SUITES: readonly Suite[] = [
   redactionSuite,
   zaloSuite,
   nluSuite,
+  analyticsSuite,
   broadcastSuite,
   reportDeskSuite,
   soakSuite,

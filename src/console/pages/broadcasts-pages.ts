@@ -22,6 +22,8 @@ export interface BroadcastPagesDeps {
   readonly audit: AuditLog;
   readonly city: CityProfile;
   readonly categories: readonly Category[];
+  /** Whether a report whose resident never chose may be published (`publicSite.publishByDefault`). */
+  readonly publishByDefault: boolean;
 }
 
 /** i18n keys of statuses and states (never built by concatenation). */
@@ -94,7 +96,7 @@ export function broadcastPages(r: Router, d: BroadcastPagesDeps): void {
       limit: 100,
     };
     const [candidates, targets] = await Promise.all([d.broadcasts.candidates(filter), d.broadcasts.syncTargetsListOnly()]);
-    const publishByDefault = d.city.broadcasts.publishByDefault;
+    const publishByDefault = d.publishByDefault;
     d.views.page(
       req,
       res,

@@ -4,7 +4,7 @@
 import type { Channel, Locale } from '../shared/ids';
 import type { Draft, DraftPhoto, Place } from './draft';
 import type { Transition } from './lifecycle';
-import type { Report, ReportEvent } from './report';
+import type { Report, ReportEvent, ReportSource } from './report';
 
 export interface Resident {
   readonly id: string;
@@ -39,7 +39,8 @@ export type { ReportStatus } from './lifecycle';
 
 export interface NewReport {
   readonly residentId: string;
-  readonly channel: Channel;
+  /** A chat channel, or `open311` for reports filed by another system (issue 13). */
+  readonly channel: ReportSource;
   readonly category: string;
   readonly description: string;
   readonly place: Place;
