@@ -130,7 +130,9 @@ const RULES: readonly Rule[] = [
   },
 
   // ---- gas
-  { id: 'gas.leak', kind: 'gas', strength: 'hard', re: re('rò/rò_rỉ/xì/hở/rỉ ~1 gas/ga/khí', 'mùi gas/ga/khí_gas', 'bình gas/ga ~4 rò/xì/nổ/cháy/hở', 'xì ~1 gas/ga', 'mùi gas/ga ~3 nồng/nặng', 'khí_đốt/ống_gas/ống_ga ~2 rò/rò_rỉ/xì/hở/vỡ', 'gas ~3 leak/leaking/leaks', 'smell/smells/smelling ~2 gas', 'gas ~1 smell', 'gas ~2 leaking', 'leaking ~2 gas', 'khí độc'), unless: re('=xì =gà', 'xì_gà', 'hút ~1 xì ~1 ga', 'khí_thải', 'khí ~1 thải', 'khí_độc ~4 bãi_rác/nhà_máy/xưởng/lò/cống/rác', 'bãi_rác/nhà_máy/xưởng/lò/cống/rác/sewer/drain/rubbish ~6 khí_độc/gas/khí', 'nhà ~1 ga', 'sân ~1 ga', 'gas/khí ~4 cống/sewer/drain/rubbish/bãi_rác') },
+  { id: 'gas.leak', kind: 'gas', strength: 'hard', re: re('rò/rò_rỉ/xì/hở/rỉ ~1 gas/ga/khí', 'mùi gas/ga/khí_gas', 'bình gas/ga ~4 rò/xì/nổ/cháy/hở', 'xì ~1 gas/ga', 'mùi gas/ga ~3 nồng/nặng', 'khí_đốt/ống_gas/ống_ga ~2 rò/rò_rỉ/xì/hở/vỡ', 'gas ~3 leak/leaking/leaks', 'smell/smells/smelling ~2 gas', 'gas ~1 smell', 'gas ~2 leaking', 'leaking ~2 gas', 'khí độc'), unless: re('=xì =gà', 'xì_gà', 'hút ~1 xì ~1 ga', 'khí_thải', 'khí ~1 thải', 'khí_độc ~4 bãi_rác/nhà_máy/xưởng/lò/cống/rác', 'bãi_rác/nhà_máy/xưởng/lò/cống/rác/sewer/drain/rubbish ~6 khí_độc/gas/khí', 'nhà ~1 ga', 'sân ~1 ga', 'gas/khí ~4 cống/sewer/drain/rubbish/bãi_rác',
+    // Typed without marks, "ho ga" is hở ga (a leak) or hố ga (a manhole): the manhole's words decide.
+    'nắp/miệng ~1 hố_ga', 'hố_ga ~3 mất/vỡ/sụt/lún/tắc/nghẹt/bể/hỏng/nắp/tràn/kênh/sâu/lộ_thiên/không_có', 'manhole') },
 
   // ---- rescue
   { id: 'rescue.trapped', kind: 'rescue', strength: 'hard', re: re('mắc_kẹt', 'hành_khách/người/công_nhân/tài_xế/nạn_nhân/passengers/driver/people ~3 bị/are/is ~1 kẹt/trapped/stuck', 'xe ~3 lật ~4 kẹt/người/bị_thương', 'bị kẹt ~2 trong/thang_máy/dưới/giữa/không_ra', 'kẹt trong/dưới', 'kẹt thang_máy', 'trapped', 'stuck in/inside ~2 lift/elevator/car/house/building/rubble/flood/water', 'stuck ~1 in ~1 the ~1 lift/elevator'), unless: new RegExp(`${re('kẹt xe').source}|${THING_NOT_PERSON.source}`) },
