@@ -346,12 +346,12 @@ export class Classifier {
   }
 
   /**
-   * Cross-cutting cues (neighbours.ts): a label among the three best whose cue the message has gains
+   * Cross-cutting cues (neighbours.ts): a label among the {@link CROSS_CUE_RANK} best whose cue the message has gains
    * `exp(refineWeight)` in odds against everything else when the best label is of a kind it speaks
    * against (what the question asks beats the subject it names).
    */
   private refineCross(a: Analysis, p: Float64Array, d: DecisionConfig): void {
-    const top = topIndices(p, 3);
+    const top = topIndices(p, CROSS_CUE_RANK);
     const bestKey = this.labels[top[0] ?? -1]?.key;
     if (bestKey === undefined) return;
     for (const c of this.crossCues) {
@@ -522,6 +522,9 @@ const FUNCTION_WORDS = new Set(
     'please thanks thank hello hi hey ok yes no not just also very so some any all much many get got need want know tell')
     .split(' '),
 );
+
+/** A cross-cutting cue's label must be among this many best labels to count (neighbours.ts). */
+const CROSS_CUE_RANK = 5;
 
 /** Indices of the `k` largest values, best first. */
 function topIndices(xs: Float64Array, k: number): number[] {

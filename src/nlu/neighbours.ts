@@ -78,13 +78,25 @@ export const NEIGHBOUR_GROUPS: readonly NeighbourGroup[] = [
     },
   },
   {
-    name: 'asking about a service vs reporting a problem',
+    // Asking about a service vs reporting a problem with it: one group per service, so that a service's
+    // question cues never decide between two other topics ("có cần xin phép" is about cutting a tree too).
+    name: 'waste collection: asking vs reporting',
     cues: {
       'faq:rac-thai': cue('lich', 'may gio', 'luc may gio', 'khi nao', 'ngay nao', 'phi', 'bao nhieu', 'phan loai', 'schedule', 'what time', 'when', 'fee', 'collection'),
       'report:waste': cue('khong ai', 'ton dong', 'chat dong', 'boc mui', 'do trom', 'vut', 'bua bai', 'day tran', 'khong (?:toi|den|thu gom)', 'piled', 'dumped', 'overflowing', 'not collected'),
+    },
+  },
+  {
+    name: 'building permits: asking vs reporting',
+    cues: {
       'faq:giay-phep-xay-dung': cue('xin (?:giay )?phep', 'co (?:can|phai) xin', 'ho so', 'thu tuc', 'le phi', 'permit for', 'do (?:i|we) need', '(?:are|am) (?:we|i) allowed', 'is it (?:allowed|legal)', 'can (?:i|we) build'),
       // A breach is reported, not asked about: "được phép … không", "are we allowed" keep the permit question.
       'report:construction': new RegExp(`^(?!.*(?:^| )(?:co duoc (?:phep )?(?:\\w+ ){0,4}khong|allowed|can (?:i|we) build|do (?:i|we) need)(?= |$)).*${cue('khong (?:co )?phep', 'trai phep', 'sai phep', 'xay chui', 'vuot (?:so )?tang', 'lan sang', 'without (?:a )?permit', 'illegal').source}`),
+    },
+  },
+  {
+    name: 'trees: asking vs reporting',
+    cues: {
       'faq:cay-xanh': cue('xin (?:cat|chat|tia|trong)', 'lien he ai', 'goi ai', 'co (?:duoc|bi phat)', 'who (?:do i|trims|handles)', 'request'),
       'report:trees': cue('(?:da|bi) (?:do|gay|nga)', 'nghieng', 'chan (?:ngang )?duong', 'de len', 'fell', 'fallen', 'leaning', 'blocking'),
     },
@@ -103,7 +115,7 @@ export const NEIGHBOUR_GROUPS: readonly NeighbourGroup[] = [
  * đâu" names the land certificate and asks where the application is; "có gửi phản ánh chuyện du lịch
  * qua đây được không" names tourism and asks what can be reported. A cross-cutting cue speaks for its
  * label against any best label of the kinds in `against` (key prefixes), when its label is among the
- * three best.
+ * five best (the subject's words can push it that far down).
  */
 export interface CrossCue {
   readonly label: string;
