@@ -72,7 +72,7 @@ export const NEIGHBOUR_GROUPS: readonly NeighbourGroup[] = [
         '(?:xem|coi|tra|tra cuu|kiem tra|theo doi) (?:\\w+ ){0,8}(?:o dau|cho nao|muc nao|trang nao|bang cach nao|nhu the nao|the nao|ra sao)', '(?:o dau|lam sao|nhu the nao|cach nao|bang cach nao) (?:de )?(?:xem|coi|tra|kiem tra|theo doi)',
         'where (?:can|do) i (?:see|find|check|look)', 'how (?:can|do) i (?:see|check|find|look up|track|follow)'),
       status: new RegExp(`^(?!.*(?:^| )(?:o dau|cho nao|muc nao|trang nao|bang cach nao|lam sao|nhu the nao|where|how)(?= |$)).*${cue('(?:phan anh|bao cao|report|reports) (?:cua|ma) (?:toi|minh|em|tui|con|chau)', 'zzcode', '(?:toi|minh|em|tui|e|t|mik) (?:da |vua |co )?(?:gui|bao|phan anh) (?:\\w+ ){0,6}(?:sao roi|chua|toi dau|the nao roi)', 'i (?:sent|reported|filed)').source}`),
-      'faq:phan-anh-huong-dan': cue('lam sao (?:de )?(?:gui|phan anh|bao)', 'cach (?:gui|phan anh|bao)', '(?:gui|phan anh) (?:\\w+ ){0,3}(?:nhu the nao|the nao|ra sao|bang cach nao)', 'cac buoc', 'huong dan', 'how (?:do|can|to|does) (?:i )?(?:send|report|submit|file|reporting)',
+      'faq:phan-anh-huong-dan': cue('lam sao (?:de )?(?:gui|phan anh|bao)', 'cach (?:gui|phan anh|bao)', '(?:gui|phan anh) (?:\\w+ ){0,3}(?:nhu the nao|the nao|ra sao|bang cach nao)', 'cac buoc', 'huong dan', 'how (?:do|can|to|does) (?:i )?(?:report|submit|file|reporting|send (?:a |an |the |my )?(?:report|photo|picture|location|complaint|problem))',
         'is (?:there|it possible) (?:a way )?to (?:send|report|submit)', 'can i (?:send|report|submit) (?:\\w+ ){0,3}(?:by|with|without|through|via|using)', '(?:gui|phan anh|bao) (?:\\w+ ){0,3}bang (?:tin nhan thoai|giong noi|video|cach nao)'),
       'report:other': new RegExp(`^(?!.*(?:^| )(?:lam sao|nhu the nao|the nao|cach|huong dan|how)(?= |$)).*${cue('(?:cho|de) (?:toi|minh|em|tui|e|t|mik) (?:gui|bao|phan anh) (?:mot|zznum) (?:phan anh|vu|viec|su co)', 'i (?:want|would like|d like) to (?:report|file)').source}`),
     },
@@ -115,7 +115,7 @@ export const NEIGHBOUR_GROUPS: readonly NeighbourGroup[] = [
  * đâu" names the land certificate and asks where the application is; "có gửi phản ánh chuyện du lịch
  * qua đây được không" names tourism and asks what can be reported. A cross-cutting cue speaks for its
  * label against any best label of the kinds in `against` (key prefixes), when its label is among the
- * five best (the subject's words can push it that far down).
+ * five best (the subject's words can push it that far down); the first cue that applies decides.
  */
 export interface CrossCue {
   readonly label: string;
@@ -136,28 +136,29 @@ export const CROSS_CUES: readonly CrossCue[] = [
     ),
   },
   {
-    // Whether something can be reported here at all.
+    // Whether something can be reported here at all (before how to report: "can I report X through this bot" asks this).
     label: 'faq:phan-anh-pham-vi',
-    against: ['report:'],
+    against: ['report:', 'faq:'],
     cue: cue(
       '(?:nam trong|thuoc) (?:\\w+ ){0,2}pham vi', '(?:gui|phan anh|bao|to cao|khieu nai) (?:\\w+ ){0,6}(?:qua|o|vao) (?:day|he thong nay|chatbot nay|kenh nay) (?:\\w+ ){0,2}(?:duoc khong|duoc ko|khong)',
       'can (?:i|we) (?:report|complain about) (?:\\w+ ){0,6}(?:here|through this|with this)', 'is (?:this|that|it) (?:something )?(?:covered|handled) (?:here|by you)', 'what (?:kinds?|types?) of (?:problems|issues|things) can',
     ),
   },
   {
-    // How reporting works, whatever the problem it names.
-    label: 'faq:phan-anh-huong-dan',
-    against: ['report:'],
-    cue: cue(
-      'lam sao (?:de )?(?:gui|phan anh)', 'cach (?:gui|phan anh)', '(?:gui|phan anh) (?:\\w+ ){0,3}(?:nhu the nao|ra sao|bang cach nao)', '(?:gui|phan anh) (?:\\w+ ){0,3}bang (?:tin nhan thoai|giong noi|video)',
-      'how (?:do|can) i (?:send|report|submit)', 'is (?:there|it possible) (?:a way )?to (?:send|report|submit)', 'can i (?:send|report|submit) (?:\\w+ ){0,3}(?:by|with|without|through|via|using)',
-    ),
-  },
-  {
-    // Who sees the resident's name and data.
+    // Who sees the resident's name and data (before how to report: "can I report without my name" asks this).
     label: 'faq:du-lieu-ca-nhan',
     against: ['faq:', 'report:'],
-    cue: cue('danh tinh', 'giu kin', 'bao mat (?:thong tin|danh tinh)', 'lo (?:thong tin|ten|danh tinh)', 'an danh', 'anonymous\\w*', 'privacy', 'personal (?:data|information)', 'my (?:name|identity|details) (?:\\w+ ){0,2}(?:shown|visible|disclosed|shared|revealed)'),
+    cue: cue('danh tinh', 'giu kin', 'giau ten', 'khong (?:de lai|ghi|neu|cho biet|can) (?:ho )?ten', 'bao mat (?:thong tin|danh tinh)', 'lo (?:thong tin|ten|danh tinh)', 'an danh', 'anonymous\\w*', 'privacy', 'personal (?:data|information)', 'my (?:name|identity|details) (?:\\w+ ){0,2}(?:shown|visible|disclosed|shared|revealed)',
+      'ai (?:duoc|co the) (?:xem|biet|thay)', 'who (?:can|will|gets to) (?:see|know)', 'can (?:\\w+ ){0,2}see my'),
+  },
+  {
+    // How reporting works, whatever the problem it names or the other questions about reporting it resembles.
+    label: 'faq:phan-anh-huong-dan',
+    against: ['report:', 'faq:'],
+    cue: cue(
+      'lam sao (?:de )?(?:gui|phan anh)', 'cach (?:gui|phan anh)', '(?:gui|phan anh) (?:\\w+ ){0,3}(?:nhu the nao|ra sao|bang cach nao)', '(?:gui|phan anh) (?:\\w+ ){0,3}bang (?:tin nhan thoai|giong noi|video)',
+      'how (?:do|can) i (?:report|submit|send (?:a |an |the |my )?(?:report|photo|picture|location|complaint|problem))', 'is (?:there|it possible) (?:a way )?to (?:send|report|submit)', 'can i (?:send|report|submit) (?:\\w+ ){0,3}(?:by|with|without|through|via|using)',
+    ),
   },
 ];
 

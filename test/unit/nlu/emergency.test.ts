@@ -102,6 +102,7 @@ const LOOK_ALIKES = [
   'there was a small fire in the rubbish bin, it\'s out now',
   'xe độ pô nổ to ầm ầm cả đêm',
   'rút bhxh một lần mà không rút ra được tiền',
+  'a section of the pavement has collapsed into the drain on Tran Phu',
 ];
 
 describe('emergencies told as situations', () => {
