@@ -12,8 +12,9 @@
  *    label is removed from the race;
  * 3. the model itself is fairly sure it is an emergency (at its own, sharper temperature) → emergency:
  *    the safety net for situations the rules do not know;
- * 4. neighbouring topics: when the two best labels are neighbours, their decisive cues shift the odds
- *    (neighbours.ts);
+ * 4. neighbouring topics: when the two best labels are neighbours, their decisive cues shift the odds;
+ *    and what a question asks (following an application, what can be reported, how, who sees my data)
+ *    beats the subject it names (neighbours.ts);
  * 5. the in-scope intent with the most probability mass wins, then its best label;
  * 6. the decline decision — a logistic model over the top score, the margin, the out-of-scope
  *    probability, similarity, length and vocabulary (see {@link DECLINE_FEATURES}) — says how likely
