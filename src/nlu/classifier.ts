@@ -12,8 +12,9 @@
  *    label is removed from the race;
  * 3. the model itself is fairly sure it is an emergency (at its own, sharper temperature) → emergency:
  *    the safety net for situations the rules do not know;
- * 4. neighbouring topics: when the two best labels are neighbours, their decisive cues shift the odds
- *    (neighbours.ts);
+ * 4. neighbouring topics: when the two best labels are neighbours, their decisive cues shift the odds;
+ *    and what a question asks (following an application, what can be reported, how, who sees my data)
+ *    beats the subject it names (neighbours.ts);
  * 5. the in-scope intent with the most probability mass wins, then its best label;
  * 6. the decline decision — a logistic model over the top score, the margin, the out-of-scope
  *    probability, similarity, length and vocabulary (see {@link DECLINE_FEATURES}) — says how likely
@@ -24,7 +25,7 @@ import { detectEmergency, type EmergencyKind, type EmergencyVerdict } from './em
 import { DEFAULT_FEATURES, denseDot, rawFeatures, Vectorizer, type FeatureConfig, type SparseVector } from './features';
 import { DEFAULT_LOGREG, LogReg, NeighbourIndex, softmaxInPlace, type LogRegConfig, type TrainingExample } from './model';
 import { questionFocus } from './focus';
-import { cueHits, NEIGHBOUR_GROUPS, type NeighbourGroup } from './neighbours';
+import { CROSS_CUES, cueHits, NEIGHBOUR_GROUPS, type NeighbourGroup } from './neighbours';
 import { fold, normalise, type Lang, type Normalised } from './normalise';
 
 export type Intent = 'faq' | 'report' | 'status' | 'emergency' | 'smalltalk' | 'unknown';
@@ -183,6 +184,8 @@ export class Classifier {
   /** The neighbouring-topic groups with label indices (neighbours.ts). */
   private readonly groups: Array<{ readonly group: NeighbourGroup; readonly members: ReadonlyMap<number, string> }> = [];
   private readonly neighbours: NeighbourIndex;
+  /** The cross-cutting cues with label indices (neighbours.ts). */
+  private readonly crossCues: Array<{ readonly index: number; readonly against: readonly string[]; readonly cue: RegExp }> = [];
   private readonly kindCentroids: Array<{ kind: EmergencyKind; v: Float32Array }> = [];
   private readonly intentOf: Intent[];
   private readonly unknownIdx: number;
@@ -238,6 +241,10 @@ export class Classifier {
         if (i !== undefined) members.set(i, key);
       }
       if (members.size >= 2) this.groups.push({ group, members });
+    }
+    for (const c of CROSS_CUES) {
+      const index = this.labelIndex.get(c.label);
+      if (index !== undefined) this.crossCues.push({ index, against: c.against, cue: c.cue });
     }
     this.trainingMs = Number(process.hrtime.bigint() - t0) / 1e6;
   }
@@ -320,6 +327,7 @@ export class Classifier {
    * group's share of probability (neighbours.ts).
    */
   private refine(a: Analysis, p: Float64Array, d: DecisionConfig): void {
+    this.refineCross(a, p, d);
     const [first, second] = topIndices(p, 2);
     if (first === undefined || second === undefined) return;
     const g = this.groups.find((x) => x.members.has(first) && x.members.has(second));
@@ -336,6 +344,25 @@ export class Classifier {
       boosted += p[i] ?? 0;
     }
     if (boosted > 0) for (const i of g.members.keys()) p[i] = ((p[i] ?? 0) * mass) / boosted;
+  }
+
+  /**
+   * Cross-cutting cues (neighbours.ts): a label among the {@link CROSS_CUE_RANK} best whose cue the message has gains
+   * `exp(refineWeight)` in odds against everything else when the best label is of a kind it speaks
+   * against (what the question asks beats the subject it names).
+   */
+  private refineCross(a: Analysis, p: Float64Array, d: DecisionConfig): void {
+    const top = topIndices(p, CROSS_CUE_RANK);
+    const bestKey = this.labels[top[0] ?? -1]?.key;
+    if (bestKey === undefined) return;
+    for (const c of this.crossCues) {
+      if (c.index === top[0] || !top.includes(c.index)) continue;
+      if (!c.against.some((prefix) => bestKey.startsWith(prefix)) || !c.cue.test(a.norm.folded)) continue;
+      const gain = (p[c.index] ?? 0) * (Math.exp(d.refineWeight) - 1);
+      p[c.index]! += gain;
+      for (let i = 0; i < p.length; i += 1) p[i]! /= 1 + gain;
+      return;
+    }
   }
 
   /**
@@ -496,6 +523,9 @@ const FUNCTION_WORDS = new Set(
     'please thanks thank hello hi hey ok yes no not just also very so some any all much many get got need want know tell')
     .split(' '),
 );
+
+/** A cross-cutting cue's label must be among this many best labels to count (neighbours.ts). */
+const CROSS_CUE_RANK = 5;
 
 /** Indices of the `k` largest values, best first. */
 function topIndices(xs: Float64Array, k: number): number[] {

@@ -166,6 +166,19 @@ describe('understanding that generalises', () => {
     expect(nlu.classify('cho tôi gửi một phản ánh về khu phố').intent).toBe('report');
   });
 
+  it('what a question asks beats the subject it names: following an application, what can be reported, how, who sees my name', () => {
+    expect(pick(nlu.classify('hồ sơ xin cấp sổ đỏ nộp hơn hai tháng vẫn chưa có kết quả, tra ở đâu'))).toEqual({ intent: 'faq', topic: 'tra-cuu-ho-so' });
+    expect(pick(nlu.classify('chuyện khách du lịch bị chặt chém có nằm trong phạm vi phản ánh của hệ thống không'))).toEqual({ intent: 'faq', topic: 'phan-anh-pham-vi' });
+    expect(pick(nlu.classify('có thể phản ánh cống nghẹt bằng tin nhắn thoại không'))).toEqual({ intent: 'faq', topic: 'phan-anh-huong-dan' });
+    expect(pick(nlu.classify('nếu tôi báo quán karaoke thì danh tính của tôi có được giữ kín không'))).toEqual({ intent: 'faq', topic: 'du-lieu-ca-nhan' });
+  });
+
+  it('asking whether something is allowed is a question about the rules, not a report of a breach', () => {
+    expect(pick(nlu.classify('are we allowed to put up a second floor without a permit'))).toEqual({ intent: 'faq', topic: 'giay-phep-xay-dung' });
+    expect(pick(nlu.classify('cây trong vườn nhà mình muốn đốn có phải xin phép ai không'))).toEqual({ intent: 'faq', topic: 'cay-xanh' });
+    expect(nlu.classify('nhà bên cạnh xây lên tầng 4 không có giấy phép')).toMatchObject({ intent: 'report', category: 'construction' });
+  });
+
   it('declines by more than the top score: margin, out-of-scope probability and out-of-domain words lower the confidence', () => {
     const base = [0.6, 0.3, 0.8, 0.1, 0.5, 0.5, 0.5, 0.9, 0, 0.1, 0, 0, 0, 0, 0, 0, 0];
     const p = (change: Record<number, number>): number => acceptProbability(DEFAULT_DECISION.decline, base.map((x, i) => change[i] ?? x));

@@ -102,6 +102,7 @@ const LOOK_ALIKES = [
   'there was a small fire in the rubbish bin, it\'s out now',
   'xe độ pô nổ to ầm ầm cả đêm',
   'rút bhxh một lần mà không rút ra được tiền',
+  'a section of the pavement has collapsed into the drain on Tran Phu',
 ];
 
 describe('emergencies told as situations', () => {
@@ -172,8 +173,13 @@ describe('emergencies', () => {
     expect(detectEmergency(normalise('khi có cháy thì gọi số nào')).guarded).toBe('number-question');
   });
 
+  it('unaccented "ho ga" is a manhole (hố ga) where the manhole\'s words say so, and a gas leak (hở ga) otherwise', () => {
+    expect(nlu.classify('nap ho ga tren duong bi mat, rat nguy hiem')).toMatchObject({ intent: 'report', category: 'road-damage' });
+    expect(detectEmergency(normalise('bep nha toi bi ho ga, mui nong nac')).match?.kind).toBe('gas');
+  });
+
   it('unaccented words that only look alike do not raise alarms (chạy/chảy/cháy, để/đè, ngắt/ngất)', () => {
-    for (const text of ['xe chạy nhanh quá', 'nuoc chay ra duong', 'can giay to de nop ho so cho con', 'ngat dien o phuong khi nao co lai', 'đám người tụ tập hát karaoke']) {
+    for (const text of ['xe chạy nhanh quá', 'nuoc chay ra duong', 'can giay to de nop ho so cho con', 'ngat dien o phuong khi nao co lai', 'đám người tụ tập hát karaoke', 'nap ho ga o duong Le Loi bi mat', 'mieng ho ga bi vo']) {
       expect(detectEmergency(normalise(text)).match).toBeNull();
     }
   });
