@@ -251,11 +251,12 @@ export class Broadcasts {
   }
 
   /**
-   * Deliveries a dead process left `sending` (their lease expired) or `uncertain`: queued again so
+   * Deliveries a dead process left `sending` (their lease expired), `uncertain`, or `pending` with
+   * no job left to run them (its job died with the process): queued again so
    * they settle (looked up, then sent or failed). Run at start-up and every few seconds.
    */
   async settleStalled(): Promise<number> {
-    const ids = await this.d.broadcasts.stalled(100);
+    const ids = await this.d.broadcasts.stalled(100, DELIVERY_LEASE_MS);
     for (const id of ids) await this.d.jobs.send(broadcastDelivery, { deliveryId: id, round: Math.floor(this.d.clock.now().getTime() / 15_000) % 1000 });
     return ids.length;
   }

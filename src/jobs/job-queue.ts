@@ -30,6 +30,8 @@ export class JobQueue implements JobSender {
   private readonly boss: PgBoss;
   private readonly handlers = new Map<string, { def: QueueDef<unknown>; handler: JobHandler<unknown> }>();
   private started = false;
+  /** Handlers running now: `stop` waits for them (a handler outliving the queue would touch a closed pool). */
+  private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly o: JobQueueOptions) {
     this.boss = new PgBoss({ connectionString: o.connectionString, max: 4, ...(o.schema ? { schema: o.schema } : {}) });
@@ -70,7 +72,13 @@ export class JobQueue implements JobSender {
             await this.boss.send(deadLetter.name, { queue: def.name, reason, data: job.data });
             continue;
           }
-          await handler(parsed.data, { id: job.id, attempt: (job as { retryCount?: number }).retryCount ?? 0 });
+          const run = handler(parsed.data, { id: job.id, attempt: (job as { retryCount?: number }).retryCount ?? 0 });
+          this.running.add(run);
+          try {
+            await run;
+          } finally {
+            this.running.delete(run);
+          }
         }
       });
     }
@@ -94,7 +102,13 @@ export class JobQueue implements JobSender {
   }
 
   async stop(): Promise<void> {
+    const busy = this.running.size > 0;
     await this.boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => undefined);
+    if (!busy && this.running.size === 0) return;
+    // A handler was still running: let it end (bounded), then let pg-boss's workers notice they are
+    // stopped (it checks every second), so nothing of the queue runs after `stop` has returned.
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => setTimeout(r, 15_000).unref())]);
+    await new Promise((r) => setTimeout(r, 1_100));
   }
 }
 

@@ -283,13 +283,19 @@ export class PgBroadcastsRepo implements BroadcastsRepo {
     await this.db.query('UPDATE broadcast_deliveries SET state = $2, error = left($3, 300), lease_until = NULL, updated_at = now() WHERE id = $1', [deliveryId, state, error]);
   }
 
-  async stalled(limit: number): Promise<string[]> {
+  async stalled(limit: number, leaseMs: number): Promise<string[]> {
+    // A `pending` delivery is stalled when no job will run it: none waits (created / retry, a
+    // backoff included) and none started within a lease (a dead process's job is held `active`
+    // until pg-boss expires it, minutes later).
     const r = await this.db.query<{ id: string }>(
       `SELECT d.id FROM broadcast_deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
        WHERE b.status IN ('approved', 'sending') AND (b.send_at IS NULL OR b.send_at <= now())
-         AND (d.state = 'uncertain' OR (d.state = 'sending' AND d.lease_until < now()))
+         AND (d.state = 'uncertain' OR (d.state = 'sending' AND d.lease_until < now())
+           OR (d.state = 'pending' AND d.updated_at < now() - make_interval(secs => $2::double precision / 1000)
+             AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = 'broadcast-delivery' AND j.data->>'deliveryId' = d.id::text
+               AND (j.state IN ('created', 'retry') OR (j.state = 'active' AND j.started_on > now() - make_interval(secs => $2::double precision / 1000))))))
        ORDER BY d.id LIMIT $1`,
-      [limit],
+      [limit, leaseMs],
     );
     return r.rows.map((x) => String(x.id));
   }

@@ -79,7 +79,7 @@ export interface BroadcastsRepo {
   /** Back to be tried again later: `pending` (nothing reached the platform) or `uncertain`. */
   release(deliveryId: string, state: 'pending' | 'uncertain', error: string): Promise<void>;
   /** Deliveries left `sending` by a process that died (lease expired), and `pending`/`uncertain` ones of approved broadcasts. */
-  stalled(limit: number): Promise<string[]>;
+  stalled(limit: number, leaseMs: number): Promise<string[]>;
   /** Manual retry of a failed or uncertain delivery. */
   reopenDelivery(deliveryId: string): Promise<DeliveryRecord | null>;
 }
