@@ -472,6 +472,8 @@ const PAYLOAD_ALIASES: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
   [/^LOCATION_RETRY$/, ['nhap lai', 'chon lai', 'thu lai', 'sai vi tri', 'sai cho', 'sai dia chi', 'try again', 'wrong place', 'other place', 'cho khac', 'dia chi khac']],
   [/^FAQ_MORE:/, ['chi tiet', 'xem chi tiet', 'xem them', 'them', 'more', 'details', 'tell me more', 'more details', 'noi ro hon', 'cu the hon']],
   [/^PAGE:/, ['them', 'xem them', 'loai khac', 'cac loai khac', 'khac', 'more', 'other', 'others', 'other types', 'other categories', 'next', 'tiep', 'trang sau', 'con nua', 'con gi nua', 'cac lua chon khac']],
+  [/^PUBLISH_OK$/, ['dong y cong khai', 'cong khai', 'cho cong khai', 'duoc cong khai', 'cho phep', 'dong y dang', 'dang di', 'publish', 'publish it', 'ok to publish', 'you can publish', 'make it public', 'public']],
+  [/^PUBLISH_NO$/, ['khong cong khai', 'dung cong khai', 'khong dang', 'dung dang', 'rieng tu', 'giu rieng', 'an danh', 'private', 'keep it private', 'keep private', 'dont publish', 'do not publish', 'don t publish', 'not public']],
   [/^PHONE_CONSENT$/, ['chia se', 'chia se so', 'dong y chia se', 'share', 'share number', 'share my number']],
   [/^PHONE_DECLINE$/, ['khong chia se', 'thoi khoi', 'khong can', 'no thanks', 'khong cam on']],
   [/^EDIT:description$/, ['mo ta', 'noi dung', 'description', 'text', 'mieu ta', 'sua mo ta', 'doi mo ta']],

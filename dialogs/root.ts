@@ -224,6 +224,7 @@ export function createRootDialog(deps: RootDialogDeps): RootDialog {
     }
     if (VERDICT_PAYLOADS.test(payload) && deps.verdict && (await deps.verdict.handlePayload(turn, payload))) return;
     if (payload === 'ASK_QUESTION') return runCommand(turn, { kind: 'ask' }, draft);
+    if (payload === 'PUBLISH_OK' || payload === 'PUBLISH_NO') return report.answerPublish(turn, payload === 'PUBLISH_OK');
     if (payload === 'PHONE_CONSENT') return report.requestPhone(turn);
     if (payload === 'PHONE_DECLINE') {
       turn.setState({ menu: null });

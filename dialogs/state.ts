@@ -49,10 +49,12 @@ export const ConversationStateSchema = z.object({
    * comment attached to report `code` (see dialogs/verdict).
    */
   awaitingComment: z.object({ code: z.string(), until: z.string() }).nullable().default(null),
+  /** The report the bot just asked about publishing (PUBLISH_OK / PUBLISH_NO answer it). */
+  publishFor: z.string().nullable().default(null),
 });
 export type ConversationState = z.infer<typeof ConversationStateSchema>;
 
-export const INITIAL_STATE: ConversationState = { menu: null, welcomed: false, handedOver: false, languageChosen: false, misses: 0, photoPrompt: null, awaitingComment: null };
+export const INITIAL_STATE: ConversationState = { menu: null, welcomed: false, handedOver: false, languageChosen: false, misses: 0, photoPrompt: null, awaitingComment: null, publishFor: null };
 
 export function parseState(raw: unknown): { state: ConversationState; reset: boolean } {
   const p = ConversationStateSchema.safeParse(raw ?? {});

@@ -422,6 +422,7 @@ export function createApplication(o: ApplicationOptions): Application {
   });
   const baseRoot = createRootDialog({
     contacts: new SaveContact({ contacts: new PgContactsRepo(db), logger }),
+    publishByDefault: facts.publicSite.publishByDefault,
     reports: fileReport,
     queries,
     i18n,

@@ -41,6 +41,8 @@ export interface ReportDialogDeps {
     save(residentId: string, c: { phone: string | null; name: string | null }): Promise<void>;
   };
   readonly understanding?: ReportUnderstanding;
+  /** What happens when a resident does not answer the publishing question (`publicSite.publishByDefault`). */
+  readonly publishByDefault?: boolean;
 }
 
 const PHOTO_ERROR_KEYS: Readonly<Record<string, string>> = {
@@ -571,15 +573,31 @@ export class ReportDialog {
       if (!(err instanceof DomainError)) throw err;
       return this.askNext(turn, [{ text: t('report:incomplete') }]);
     }
-    turn.setState({ menu: null, misses: 0 });
-    const done: Outbound = { text: t('report:submitted', { code: report.code }) };
+    turn.setState({ menu: null, misses: 0, publishFor: report.code });
+    // With the code, in the same message: may the city show this report publicly (public page,
+    // broadcasts)? No answer leaves the city's default. The call-back offer (Zalo) follows the answer.
+    const done = t('report:submitted', { code: report.code });
+    const ask = t(this.d.publishByDefault === false ? 'report:publish.askDefaultPrivate' : 'report:publish.ask');
+    return offer(turn, t, `${done}\n\n${ask}`, [
+      { title: t('report:publish.yes'), payload: 'PUBLISH_OK' },
+      { title: t('report:publish.no'), payload: 'PUBLISH_NO' },
+    ], { yes: 'PUBLISH_OK', no: 'PUBLISH_NO', hint: t('report:reask.publish') });
+  }
+
+  /** PUBLISH_OK / PUBLISH_NO: stored on the report just filed; then, on Zalo, the call-back offer. */
+  async answerPublish(turn: Turn, publish: boolean): Promise<void> {
+    const t = this.t(turn);
+    const report = await this.d.reports.choosePublish(turn.resident.id, turn.state.publishFor, publish);
+    turn.setState({ menu: null, publishFor: null });
+    if (!report) return turn.send([{ text: t('report:publish.noReport') }]);
+    const ack: Outbound = { text: t(publish ? 'report:publish.saidYes' : 'report:publish.saidNo', { code: report.code }) };
     if (turn.capabilities.contactRequest && this.d.contacts && !(await this.d.contacts.find(turn.resident.id))?.phone) {
       return offer(turn, t, t('report:phone.ask'), [
         { title: t('report:phone.yes'), payload: 'PHONE_CONSENT' },
         { title: t('report:phone.no'), payload: 'PHONE_DECLINE' },
-      ], { yes: 'PHONE_CONSENT', no: 'PHONE_DECLINE', hint: t('report:reask.phone'), before: [done] });
+      ], { yes: 'PHONE_CONSENT', no: 'PHONE_DECLINE', hint: t('report:reask.phone'), before: [ack] });
     }
-    await turn.send([done]);
+    await turn.send([ack]);
   }
 
   /** Consent given: show the platform's form; its answer arrives as a `contact` input. */

@@ -213,6 +213,18 @@ export class FileReport {
   }
 
   /** Stores the complete draft as a report. Throws `report.incomplete` when something is missing. */
+  /**
+   * The resident's answer to "may the city publish this report?" (asked right after the code):
+   * for report `code` when given and theirs, else their latest report. Null: no report of theirs.
+   */
+  async choosePublish(residentId: string, code: string | null, publish: boolean): Promise<Report | null> {
+    const own = code ? await this.d.reports.findByCode(code) : null;
+    const report = own && own.residentId === residentId ? own : (await this.d.reports.listByResident(residentId, 1))[0] ?? null;
+    if (!report) return null;
+    await this.d.reports.setPublish(report.id, publish);
+    return { ...report, publish };
+  }
+
   async submit(residentId: string, channel: Channel, locale: Locale): Promise<Report> {
     const draft = await this.d.drafts.get(residentId);
     if (!draft || !draft.description || draft.photos.length === 0 || !draft.location || !draft.category) {

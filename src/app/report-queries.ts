@@ -16,8 +16,6 @@ export interface PublicReportView {
   readonly address: string | null;
   /** Redacted copies only (see app/photo-redaction.ts); photos not yet through the face detector are left out. */
   readonly photos: Array<{ url: string; thumbnailUrl: string; width: number; height: number }>;
-  /** Photos left out because they are not public yet (the face detector has not run). */
-  readonly photosPending: number;
 }
 
 export class ReportQueries {
@@ -63,7 +61,6 @@ export class ReportQueries {
       location: { lat: r.location.lat, lng: r.location.lng },
       address: r.address,
       photos,
-      photosPending: r.photos.length - photos.length,
     };
   }
 }

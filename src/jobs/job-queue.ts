@@ -34,7 +34,11 @@ export class JobQueue implements JobSender {
   private readonly running = new Set<Promise<void>>();
 
   constructor(private readonly o: JobQueueOptions) {
-    this.boss = new PgBoss({ connectionString: o.connectionString, max: 4, ...(o.schema ? { schema: o.schema } : {}) });
+    // One connection per polling worker and a few for sends and maintenance: a worker's fetch that
+    // waits for a pooled connection when pg-boss closes the pool waits forever, and that worker never
+    // stops. Connections are opened as needed and closed when idle.
+    const max = (o.queues ?? ALL_QUEUES).length + 4;
+    this.boss = new PgBoss({ connectionString: o.connectionString, max, ...(o.schema ? { schema: o.schema } : {}) });
     this.boss.on('error', (err: Error) => o.logger.warn({ err: err.message }, 'job queue error'));
   }
 

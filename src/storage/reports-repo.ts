@@ -222,4 +222,8 @@ export class PgReportsRepo implements ReportsRepo {
   async setRatingComment(reportId: string, comment: string): Promise<void> {
     await this.db.query('UPDATE reports SET rating_comment = $2, updated_at = now() WHERE id = $1', [reportId, comment]);
   }
+
+  async setPublish(reportId: string, publish: boolean): Promise<void> {
+    await this.db.query('UPDATE reports SET publish = $2, updated_at = now() WHERE id = $1', [reportId, publish]);
+  }
 }

@@ -74,6 +74,8 @@ export interface ReportsRepo {
   resolvedBefore(resolvedBefore: Date, limit: number): Promise<string[]>;
   /** Attaches the resident's comment to their rating. */
   setRatingComment(reportId: string, comment: string): Promise<void>;
+  /** Records the resident's choice about publishing their report (true: may be shown publicly). */
+  setPublish(reportId: string, publish: boolean): Promise<void>;
 }
 
 export interface ProcessedPhoto extends DraftPhoto {

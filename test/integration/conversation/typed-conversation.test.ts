@@ -61,11 +61,27 @@ describe.each(channels)('a resident who types on %s', (name, open) => {
     const code = done.text.match(/PA-[2-9A-HJ-NP-Z]{6,10}/)?.[0];
     expect(code).toBeDefined();
     expect(await chat.reports()).toEqual([{ code, category: 'road-damage', description: 'ổ gà rất lớn trước số 12 Lê Lợi', photos: 1, locale: 'vi' }]);
+    // With the code comes the question whether the city may publish the result; a typed "không" keeps it private.
+    expect(done.payloads).toEqual(['PUBLISH_OK', 'PUBLISH_NO']);
+    const kept = one(await chat.say('không'));
+    expect(kept.text).toMatch(/sẽ không được đăng công khai/);
+    expect((await h.t.db.query('SELECT publish FROM reports WHERE code = $1', [code])).rows[0]).toEqual({ publish: false });
     if (zalo) {
-      // The call-back phone question rides in the same message; a typed "không" declines it.
-      expect(done.payloads).toEqual(['PHONE_CONSENT', 'PHONE_DECLINE']);
+      // Then, on Zalo, the call-back phone question rides in the same message; a typed "không" declines it.
+      expect(kept.payloads).toEqual(['PHONE_CONSENT', 'PHONE_DECLINE']);
       expect(one(await chat.say('không')).text).toMatch(/vẫn nhận thông báo/);
+    } else {
+      expect(kept.payloads).toEqual([]);
     }
+  });
+
+  it.each([['có'], ['đồng ý công khai'], ['ok to publish']])('after the code, "%s" lets the city publish the result; no answer leaves the city default', async (answer) => {
+    const chat = open();
+    await upToSummary(chat);
+    const code = one(await chat.say('gửi đi')).text.match(/PA-[2-9A-HJ-NP-Z]{6,10}/)![0];
+    expect((await h.t.db.query('SELECT publish FROM reports WHERE code = $1', [code])).rows[0]).toEqual({ publish: null });
+    expect(one(await chat.say(answer)).text).toMatch(/có thể được đăng công khai/);
+    expect((await h.t.db.query('SELECT publish FROM reports WHERE code = $1', [code])).rows[0]).toEqual({ publish: true });
   });
 
   it.each([['có'], ['yes'], ['send'], ['gửi đi'], ['uh gửi luôn nhé']])('at the summary, "%s" sends the report', async (answer) => {

@@ -55,6 +55,11 @@ describe('a resident files a report on the city Zalo OA', () => {
     await send(h.zaloWebhooks.userSendText({ userId, text: '#REPORT_CONFIRM' }));
     const all = zaloTranscript(h.zalo, userId).map((m) => m.text).join('\n');
     expect(all).toMatch(/PA-[2-9A-HJ-NP-Z]{6,10}/);
+    // With the code, whether the city may publish the result (tapped: #PUBLISH_NO keeps it private).
+    expect(zaloTranscript(h.zalo, userId).at(-1)!.payloads).toEqual(['PUBLISH_OK', 'PUBLISH_NO']);
+    await send(h.zaloWebhooks.userSendText({ userId, text: '#PUBLISH_NO' }));
+    const chosen = await h.t.db.query('SELECT r.publish FROM reports r JOIN residents x ON x.id = r.resident_id WHERE x.platform_user_id = $1', [userId]);
+    expect(chosen.rows).toEqual([{ publish: false }]);
     // Consent question for a call-back phone, then the platform's own form.
     expect(zaloTranscript(h.zalo, userId).at(-1)!.payloads).toEqual(['PHONE_CONSENT', 'PHONE_DECLINE']);
     await send(h.zaloWebhooks.userSendText({ userId, text: '#PHONE_CONSENT' }));
