@@ -8,10 +8,8 @@
 import sharp from 'sharp';
 import type { CardRenderer } from '../domain/broadcasts/ports';
 import type { Locale } from '../domain/shared/ids';
+import { pixels, textPixels as textImage, type Pixels } from './card-text';
 import type { ImageStore } from './image-store';
-
-const FONT_REGULAR = require.resolve('@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf');
-const FONT_BOLD = require.resolve('@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf');
 
 export const CARD_WIDTH = 1200;
 const PAD = 32;
@@ -31,39 +29,6 @@ const LABELS: Readonly<Record<Locale, { before: string; after: string; resolved:
   vi: { before: 'Trước', after: 'Sau', resolved: 'Đã xử lý', filed: 'Tiếp nhận', done: (n) => `Xử lý trong ${n} ngày`, head: 'Phản ánh đã được xử lý' },
   en: { before: 'Before', after: 'After', resolved: 'Resolved', filed: 'Received', done: (n) => `Resolved in ${n} day${n === 1 ? '' : 's'}`, head: 'Report resolved' },
 };
-
-/** Pango markup needs &, < and > escaped. */
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/**
- * An image handed between steps undecoded: raw pixels with their shape, so no step encodes a PNG
- * or JPEG only for the next one to decode it again.
- */
-interface Pixels {
-  readonly input: Buffer;
-  readonly raw: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
-}
-
-async function pixels(img: sharp.Sharp): Promise<Pixels> {
-  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
-  return { input: data, raw: { width: info.width, height: info.height, channels: info.channels } };
-}
-
-/** A line of text as transparent pixels (Pango with the shipped font). */
-async function textImage(text: string, o: { size: number; bold?: boolean; color: string; width: number }): Promise<Pixels> {
-  return pixels(sharp({
-    text: {
-      text: `<span foreground="${o.color}">${esc(text)}</span>`,
-      font: `Be Vietnam Pro ${o.bold ? 'Bold ' : ''}${o.size}`,
-      fontfile: o.bold ? FONT_BOLD : FONT_REGULAR,
-      rgba: true,
-      width: o.width,
-      wrap: 'word-char',
-    },
-  }));
-}
 
 async function photoTile(store: ImageStore, key: string): Promise<Pixels> {
   const img = await store.get(key);

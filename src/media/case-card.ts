@@ -3,21 +3,17 @@
  * show in link previews): the resident's photo and the result photo side by side, labelled
  * "Trước" / "Sau", then the category, street and ward, and how long the fix took.
  *
- * Text is set in Be Vietnam Pro from `@expo-google-fonts/be-vietnam-pro` through sharp's `fontfile`
- * (never a system font, so the card looks the same on every server and Vietnamese diacritics are
- * right). Photos must already be public (redacted): this module only lays them out. Reusable for
- * other cards (broadcasts): {@link renderCaseCard} takes plain values.
+ * Text is drawn by `card-text.ts` (Be Vietnam Pro from its npm package, as on the broadcast cards
+ * of `cards.ts`, which are taller: they carry the city's header and are posted, not previewed).
+ * Photos must already be public (redacted): this module only lays them out.
  */
 import sharp from 'sharp';
+import { textPixels, type Pixels } from './card-text';
 
 export const CASE_CARD_WIDTH = 1200;
 export const CASE_CARD_HEIGHT = 630;
 
-/** The fonts, from the package (resolved once). */
-export const CARD_FONTS = {
-  regular: require.resolve('@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf'),
-  bold: require.resolve('@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf'),
-} as const;
+export { CARD_FONTS } from './card-text';
 
 export interface CaseCard {
   /** The resident's photo (already redacted), or null for a placeholder. */
@@ -43,28 +39,10 @@ const PHOTO_H = 380;
 const INK = '#1b1f24';
 const BRAND = '#0b4f9c';
 
-/** Pango markup needs these escaped. */
-function markup(s: string): string {
-  return s.replace(/[&<>'"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&#39;', '"': '&quot;' })[c]!);
-}
-
-/** One line (or a few wrapped lines) of text as an RGBA image, at most `width` px wide and `maxHeight` px high. */
-async function textImage(text: string, o: { bold?: boolean; size: number; color: string; width: number; maxHeight: number }): Promise<{ input: Buffer; width: number; height: number }> {
-  const img = sharp({
-    text: {
-      text: `<span foreground="${o.color}">${markup(text)}</span>`,
-      fontfile: o.bold ? CARD_FONTS.bold : CARD_FONTS.regular,
-      font: `Be Vietnam Pro ${o.bold ? 'Bold ' : ''}${o.size}`,
-      width: o.width,
-      dpi: 72,
-      rgba: true,
-      wrap: 'word',
-    },
-  });
-  const { data, info } = await img.png().toBuffer({ resolveWithObject: true });
-  if (info.height <= o.maxHeight) return { input: data, width: info.width, height: info.height };
-  const cut = await sharp(data).extract({ left: 0, top: 0, width: info.width, height: o.maxHeight }).png().toBuffer();
-  return { input: cut, width: info.width, height: o.maxHeight };
+/** One line (or a few wrapped lines) of text, at most `width` px wide and `maxHeight` px high. */
+async function textImage(text: string, o: { bold?: boolean; size: number; color: string; width: number; maxHeight: number }): Promise<Pixels & { width: number; height: number }> {
+  const p = await textPixels(text, { ...o, wrap: 'word' });
+  return { ...p, width: p.raw.width, height: p.raw.height };
 }
 
 async function photoTile(bytes: Buffer | null, noPhoto: string): Promise<Buffer> {
@@ -77,7 +55,7 @@ async function photoTile(bytes: Buffer | null, noPhoto: string): Promise<Buffer>
   }
   const label = await textImage(noPhoto, { size: 26, color: '#4a5561', width: PHOTO_W - 40, maxHeight: 120 });
   return sharp({ create: { width: PHOTO_W, height: PHOTO_H, channels: 4, background: '#e4e8ee' } })
-    .composite([{ input: label.input, left: Math.round((PHOTO_W - label.width) / 2), top: Math.round((PHOTO_H - label.height) / 2) }])
+    .composite([{ input: label.input, raw: label.raw, left: Math.round((PHOTO_W - label.width) / 2), top: Math.round((PHOTO_H - label.height) / 2) }])
     .png()
     .toBuffer();
 }
@@ -87,7 +65,7 @@ async function badge(text: string): Promise<{ input: Buffer; width: number; heig
   const w = t.width + 32;
   const h = t.height + 14;
   const input = await sharp({ create: { width: w, height: h, channels: 4, background: { r: 11, g: 79, b: 156, alpha: 0.92 } } })
-    .composite([{ input: t.input, left: 16, top: 7 }])
+    .composite([{ input: t.input, raw: t.raw, left: 16, top: 7 }])
     .png()
     .toBuffer();
   return { input, width: w, height: h };
@@ -114,15 +92,15 @@ export async function renderCaseCard(card: CaseCard): Promise<Buffer> {
     { input: right, left: PAD + PHOTO_W + GAP, top },
     { input: b1.input, left: PAD + 14, top: top + 14 },
     { input: b2.input, left: PAD + PHOTO_W + GAP + 14, top: top + 14 },
-    { input: title.input, left: PAD, top: textTop },
+    { input: title.input, raw: title.raw, left: PAD, top: textTop },
   ];
   let y = textTop + title.height + 6;
   if (place) {
-    layers.push({ input: place.input, left: PAD, top: y });
+    layers.push({ input: place.input, raw: place.raw, left: PAD, top: y });
     y += place.height + 6;
   }
-  if (foot) layers.push({ input: foot.input, left: PAD, top: Math.min(y, CASE_CARD_HEIGHT - PAD - foot.height) });
-  layers.push({ input: brand.input, left: CASE_CARD_WIDTH - PAD - brand.width, top: CASE_CARD_HEIGHT - PAD - brand.height + 6 });
+  if (foot) layers.push({ input: foot.input, raw: foot.raw, left: PAD, top: Math.min(y, CASE_CARD_HEIGHT - PAD - foot.height) });
+  layers.push({ input: brand.input, raw: brand.raw, left: CASE_CARD_WIDTH - PAD - brand.width, top: CASE_CARD_HEIGHT - PAD - brand.height + 6 });
   const band = await sharp({ create: { width: CASE_CARD_WIDTH, height: 8, channels: 4, background: BRAND } }).png().toBuffer();
   layers.push({ input: band, left: 0, top: CASE_CARD_HEIGHT - 8 });
 
