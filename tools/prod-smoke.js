@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Proves the production build starts with plain `node` (no ts-node) and answers /readyz: runs
 // `node dist/src/main.js` on a free port with an embedded PostgreSQL in a temporary DATA_DIR, no
-// credentials and SIMULATOR=off, waits for /readyz, then stops it with SIGTERM.
+// credentials and SIMULATOR=off, waits for /readyz, checks that the public page, Open311, the
+// console's sign-in page and their static files answer, then stops it with SIGTERM.
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -33,6 +34,13 @@ child.stdout.on('data', async (chunk) => {
     const body = await res.json();
     if (res.status !== 200 || body.status !== 'ready') fail(`/readyz answered ${res.status} ${JSON.stringify(body)}`);
     process.stdout.write(`prod-smoke: dist/src/main.js on ${process.version} answered /readyz ${JSON.stringify(body)}\n`);
+    // Pages and files that only exist when the build copied templates, locales and static files.
+    for (const [p, type] of [['/', 'text/html'], ['/open311/v2/services.json', 'application/json'], ['/open311/v2/discovery.xml', 'xml'], ['/console/login', 'text/html'], ['/console/static/console.css', 'text/css']]) {
+      const r = await fetch(`http://127.0.0.1:${m[1]}${p}`);
+      if (r.status !== 200 || !(r.headers.get('content-type') || '').includes(type)) fail(`${p} answered ${r.status} ${r.headers.get('content-type')}`);
+      await r.arrayBuffer();
+    }
+    process.stdout.write('prod-smoke: the public page, Open311 and the console sign-in page answer\n');
     ready = true;
     clearTimeout(timer);
     child.kill('SIGTERM');
