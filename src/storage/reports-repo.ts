@@ -11,7 +11,8 @@ import type { Actor } from '../domain/staff/actor';
 import type { Locale } from '../domain/shared/ids';
 import type { Db, Queryable } from './db';
 
-interface Row {
+/** A `reports` row with its photos aggregated (REPORT_SELECT). */
+export interface ReportRow {
   id: string;
   code: string;
   resident_id: string;
@@ -46,7 +47,7 @@ export const REPORT_SELECT = `SELECT r.*, COALESCE((SELECT json_agg(json_build_o
 
 const photo = ({ key, thumbKey, width, height }: ReportPhoto): ReportPhoto => ({ key, thumbKey, width, height });
 
-export const toReport = (r: Row): Report => ({
+export const toReport = (r: ReportRow): Report => ({
   id: String(r.id),
   code: r.code,
   residentId: String(r.resident_id),
@@ -150,17 +151,17 @@ export class PgReportsRepo implements ReportsRepo {
   }
 
   async findByCode(code: string): Promise<Report | null> {
-    const r = await this.db.query<Row>(`${REPORT_SELECT} WHERE r.code = $1`, [code.toUpperCase()]);
+    const r = await this.db.query<ReportRow>(`${REPORT_SELECT} WHERE r.code = $1`, [code.toUpperCase()]);
     return r.rows[0] ? toReport(r.rows[0]) : null;
   }
 
   async findById(id: string): Promise<Report | null> {
-    const r = await this.db.query<Row>(`${REPORT_SELECT} WHERE r.id = $1`, [id]);
+    const r = await this.db.query<ReportRow>(`${REPORT_SELECT} WHERE r.id = $1`, [id]);
     return r.rows[0] ? toReport(r.rows[0]) : null;
   }
 
   async listByResident(residentId: string, limit: number): Promise<Report[]> {
-    const r = await this.db.query<Row>(`${REPORT_SELECT} WHERE r.resident_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2`, [residentId, limit]);
+    const r = await this.db.query<ReportRow>(`${REPORT_SELECT} WHERE r.resident_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT $2`, [residentId, limit]);
     return r.rows.map(toReport);
   }
 

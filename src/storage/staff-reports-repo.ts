@@ -7,7 +7,7 @@
  */
 import type { ReportStatus } from '../domain/reports/lifecycle';
 import { OPEN_STATUSES } from '../domain/reports/lifecycle';
-import type { ReportEvent, ReportPhoto, ReportSource } from '../domain/reports/report';
+import type { ReportEvent } from '../domain/reports/report';
 import {
   NO_AGENCY,
   type ListQuery,
@@ -24,41 +24,16 @@ import {
   type StaffReportsRepo,
 } from '../domain/reports/report-desk';
 import { boxAround, distanceMeters } from '../domain/reports/city-routing';
-import type { Locale } from '../domain/shared/ids';
 import type { Actor } from '../domain/staff/actor';
 import type { ReportVisibility } from '../domain/staff/permissions';
 import type { Db, Queryable } from './db';
+import { toReport, type ReportRow } from './reports-repo';
 
-interface Row {
-  id: string;
-  code: string;
-  resident_id: string;
-  channel: ReportSource;
-  category: string;
-  description: string;
-  lat: number;
-  lng: number;
-  address: string | null;
-  ward: string | null;
-  agency: string | null;
+type Row = Omit<ReportRow, 'photos'> & {
   proposed_agency: string | null;
-  status: ReportStatus;
-  locale: Locale;
-  created_at: Date;
-  updated_at: Date;
-  due_at: Date | null;
-  resolved_at: Date | null;
-  closed_at: Date | null;
-  reopened: boolean;
-  reopen_count: number;
-  rating: number | null;
-  rating_comment: string | null;
-  public_reply: string | null;
-  duplicate_of: string | null;
-  publish: boolean | null;
-  photos?: Array<ReportPhoto & { kind: 'resident' | 'result' }> | null;
+  photos?: ReportRow['photos'];
   sort_key?: string;
-}
+};
 
 const COLUMNS = `r.id, r.code, r.resident_id, r.channel, r.category, r.description, r.lat, r.lng, r.address, r.ward, r.agency,
   r.proposed_agency, r.status, r.locale, r.created_at, r.updated_at, r.due_at, r.resolved_at, r.closed_at, r.reopened,
@@ -67,37 +42,7 @@ const COLUMNS = `r.id, r.code, r.resident_id, r.channel, r.category, r.descripti
 const PHOTOS = `COALESCE((SELECT json_agg(json_build_object('key', p.media_key, 'thumbKey', p.thumb_key, 'width', p.width,
   'height', p.height, 'kind', p.kind) ORDER BY p.kind, p.position) FROM report_photos p WHERE p.report_id = page.id), '[]') AS photos`;
 
-const photo = ({ key, thumbKey, width, height }: ReportPhoto): ReportPhoto => ({ key, thumbKey, width, height });
-
-const toStaffReport = (r: Row): StaffReport => ({
-  id: String(r.id),
-  code: r.code,
-  residentId: String(r.resident_id),
-  channel: r.channel,
-  category: r.category,
-  description: r.description,
-  location: { lat: r.lat, lng: r.lng },
-  address: r.address,
-  ward: r.ward,
-  publish: r.publish ?? null,
-  agency: r.agency,
-  proposedAgency: r.proposed_agency,
-  status: r.status,
-  locale: r.locale,
-  photos: (r.photos ?? []).filter((p) => p.kind === 'resident').map(photo),
-  resultPhotos: (r.photos ?? []).filter((p) => p.kind === 'result').map(photo),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  dueAt: r.due_at,
-  resolvedAt: r.resolved_at,
-  closedAt: r.closed_at,
-  reopened: r.reopened,
-  reopenCount: r.reopen_count,
-  rating: r.rating,
-  ratingComment: r.rating_comment,
-  publicReply: r.public_reply,
-  duplicateOf: r.duplicate_of,
-});
+const toStaffReport = (r: Row): StaffReport => ({ ...toReport({ ...r, photos: r.photos ?? null }), proposedAgency: r.proposed_agency });
 
 /** Sort column, direction and the keyset comparison of each sort. */
 const SORTS: Record<ReportSort, { column: string; dir: 'ASC' | 'DESC' }> = {

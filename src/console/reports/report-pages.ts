@@ -40,7 +40,7 @@ import type { ConsoleKit } from '../index';
 import { field, formOf, originOf, type FormBody } from '../pages/forms';
 import type { CommonViewData } from '../render';
 import { sendCsv, type CsvStyle } from './report-csv';
-import type { ReportDeskDeps } from './desk';
+import type { ReportDeskDeps } from './desk-deps';
 import { requireAnyCapability } from './desk-guards';
 import { filterChoices, filterQueryString, parseReportQuery, type ReportQuery } from './report-filter';
 import { mapPagePolicy } from './map-policy';

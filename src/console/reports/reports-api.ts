@@ -31,7 +31,7 @@ import { machineStyle, sendCsv } from './report-csv';
 import { filterChoices, parseReportQuery } from './report-filter';
 import { reportJson } from './report-json';
 import { cityDay } from '../../app/remind-overdue';
-import type { ReportDeskDeps } from './desk';
+import type { ReportDeskDeps } from './desk-deps';
 import { requireAnyCapability } from './desk-guards';
 
 const DESK_STATUS = { forbidden: 403, 'not-found': 404, conflict: 409, invalid: 422 } as const;
