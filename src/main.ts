@@ -148,7 +148,7 @@ export interface ApplicationOptions {
   readonly faceDetector?: FaceDetector;
   /**
    * Issue 13: the redacted copy of a stored photo for public surfaces (the photo redaction module's
-   * `publicPhotoKey`). Default: no photo is public until redaction is wired.
+   * `publicPhotos`). Default: the redaction module.
    */
   readonly publicPhotos?: PublicPhotos;
 }

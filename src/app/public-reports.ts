@@ -37,6 +37,8 @@ export interface PublicUpdateView {
   readonly mediaUrl: string | null;
 }
 
+type Copies = ReadonlyMap<string, { readonly key: string; readonly thumbKey: string }>;
+
 export interface PublicReportsDeps {
   readonly reader: PublicReportsReader;
   readonly photos: PublicPhotos;
@@ -58,14 +60,17 @@ export class PublicReports {
   async page(filter: PublicFilter, page: number): Promise<{ items: PublicReportView[]; hasNext: boolean }> {
     const p = Math.max(1, Math.floor(page));
     const rows = await this.d.reader.list(filter, PUBLIC_PAGE_SIZE + 1, (p - 1) * PUBLIC_PAGE_SIZE);
-    const items = await Promise.all(rows.slice(0, PUBLIC_PAGE_SIZE).map((r) => this.view(toPublicReport(r, this.d.rules))));
-    return { items, hasNext: rows.length > PUBLIC_PAGE_SIZE };
+    const reports = rows.slice(0, PUBLIC_PAGE_SIZE).map((r) => toPublicReport(r, this.d.rules));
+    const copies = await this.copiesOf(reports.flatMap((r) => [...r.photoCandidates, ...r.resultPhotoCandidates]));
+    return { items: reports.map((r) => this.view(r, copies)), hasNext: rows.length > PUBLIC_PAGE_SIZE };
   }
 
   /** One report's public view, or null. */
   async one(code: string): Promise<PublicReportView | null> {
     const row = await this.d.reader.findByCode(code);
-    return row ? this.view(toPublicReport(row, this.d.rules)) : null;
+    if (!row) return null;
+    const r = toPublicReport(row, this.d.rules);
+    return this.view(r, await this.copiesOf([...r.photoCandidates, ...r.resultPhotoCandidates]));
   }
 
   /** Points for the map (street precision). */
@@ -78,24 +83,28 @@ export class PublicReports {
   /** Open311 requests: the first photo only (`media_url` is one URL). */
   async open311(query: Open311Query): Promise<PublicReportView[]> {
     const rows = await this.d.reader.open311({ ...query, limit: Math.min(query.limit, OPEN311_MAX_RESULTS) });
-    return Promise.all(rows.map((r) => this.view(toPublicReport(r, this.d.rules), 1)));
+    const reports = rows.map((r) => toPublicReport(r, this.d.rules));
+    // One lookup for the whole answer (up to 1,000 requests), not one per photo.
+    const copies = await this.copiesOf(reports.flatMap((r) => [...r.photoCandidates, ...r.resultPhotoCandidates]));
+    return reports.map((r) => this.view(r, copies, 1));
   }
 
   /** Open311 updates between two instants, newest first. */
   async updates(start: Date, end: Date, limit = OPEN311_MAX_RESULTS): Promise<PublicUpdateView[]> {
     const rows = await this.d.reader.updates(start, end, Math.min(limit, OPEN311_MAX_RESULTS));
-    return Promise.all(rows.map((u) => this.updateView(u)));
+    const copies = await this.copiesOf(rows.flatMap((u) => u.resultPhotos));
+    return rows.map((u) => this.updateView(u, copies));
   }
 
   /** One update (the answer to a POSTed update). */
   async updateById(eventId: string): Promise<PublicUpdateView | null> {
     const u = await this.d.reader.update(eventId);
-    return u ? this.updateView(u) : null;
+    return u ? this.updateView(u, await this.copiesOf(u.resultPhotos)) : null;
   }
 
-  private async updateView(u: PublicUpdateRow): Promise<PublicUpdateView> {
+  private updateView(u: PublicUpdateRow, copies: Copies): PublicUpdateView {
     const optedOut = u.publish === false || (u.publish === null && !this.d.rules.publishByDefault);
-    const photo = optedOut ? [] : await this.resolve(u.resultPhotos, 1);
+    const photo = optedOut ? [] : this.resolve(u.resultPhotos, copies, 1);
     return {
       updateId: u.eventId,
       code: u.code,
@@ -107,21 +116,24 @@ export class PublicReports {
     };
   }
 
-  private async view(r: PublicReport, maxPhotos = Infinity): Promise<PublicReportView> {
+  private view(r: PublicReport, copies: Copies, maxPhotos = Infinity): PublicReportView {
     const { photoCandidates, resultPhotoCandidates, ...rest } = r;
-    const [photos, resultPhotos] = await Promise.all([this.resolve(photoCandidates, maxPhotos), this.resolve(resultPhotoCandidates, maxPhotos)]);
-    return { ...rest, photos, resultPhotos };
+    return { ...rest, photos: this.resolve(photoCandidates, copies, maxPhotos), resultPhotos: this.resolve(resultPhotoCandidates, copies, maxPhotos) };
+  }
+
+  /** The redacted copies of the candidate photos, in one lookup. */
+  private async copiesOf(photos: readonly ReportPhoto[]): Promise<Copies> {
+    return photos.length === 0 ? new Map() : this.d.photos.publicPhotos([...new Set(photos.map((p) => p.key))]);
   }
 
   /** The redacted copies of `photos` (those that have one), at most `max`. */
-  private async resolve(photos: readonly ReportPhoto[], max: number): Promise<PublicPhotoView[]> {
+  private resolve(photos: readonly ReportPhoto[], copies: Copies, max: number): PublicPhotoView[] {
     const out: PublicPhotoView[] = [];
     for (const p of photos) {
       if (out.length >= max) break;
-      const key = await this.d.photos.publicPhotoKey(p.key);
-      if (!key) continue;
-      const thumb = (p.thumbKey && p.thumbKey !== p.key ? await this.d.photos.publicPhotoKey(p.thumbKey) : null) ?? key;
-      out.push({ key, thumbKey: thumb, url: this.d.mediaUrl(key), thumbUrl: this.d.mediaUrl(thumb), width: p.width, height: p.height });
+      const c = copies.get(p.key);
+      if (!c) continue;
+      out.push({ key: c.key, thumbKey: c.thumbKey, url: this.d.mediaUrl(c.key), thumbUrl: this.d.mediaUrl(c.thumbKey), width: p.width, height: p.height });
     }
     return out;
   }

@@ -57,9 +57,10 @@ export class PgAnalyticsRepo implements AnalyticsReader, WeeklyReportsStore {
 
   async weekly(q: FigureQuery): Promise<CountRow[]> {
     const r = await this.db.query<CountSql>(
-      `SELECT key, sum(rec)::int AS received, sum(res)::int AS resolved, sum(ovd)::int AS overdue
-         FROM (${countsUnion((col) => `to_char(date_trunc('week', ${col} AT TIME ZONE $4), 'YYYY-MM-DD')`, 5)}) x
-        GROUP BY key ORDER BY key`,
+      // Grouped on the week's start and formatted once per week, not once per report.
+      `SELECT to_char(key, 'YYYY-MM-DD') AS key, sum(rec)::int AS received, sum(res)::int AS resolved, sum(ovd)::int AS overdue
+         FROM (${countsUnion((col) => `date_trunc('week', ${col} AT TIME ZONE $4)`, 5)}) x
+        GROUP BY x.key ORDER BY x.key`,
       weeklyParams(q),
     );
     return r.rows.map(toCount);

@@ -16,9 +16,9 @@ export { TestClock };
 export class FakeRedaction {
   readonly notYet = new Set<string>();
   readonly asked: string[] = [];
-  publicPhotoKey = async (key: string): Promise<string | null> => {
-    this.asked.push(key);
-    return this.notYet.has(key) ? null : key;
+  publicPhotos = async (keys: readonly string[]): Promise<Map<string, { key: string; thumbKey: string }>> => {
+    this.asked.push(...keys);
+    return new Map(keys.filter((k) => !this.notYet.has(k)).map((k) => [k, { key: k, thumbKey: k }]));
   };
 }
 

@@ -112,11 +112,12 @@ export function toPublicReport(row: PublicReportRow, rules: PublicRules): Public
 
 /** Port: the redacted copy of a stored photo, or null while it is not redacted (then it is not shown). */
 export interface PublicPhotos {
-  publicPhotoKey(key: string): Promise<string | null>;
+  /** The redacted copies (and their thumbnails) of stored photos by original key; a photo absent is not public yet. */
+  publicPhotos(keys: readonly string[]): Promise<ReadonlyMap<string, { readonly key: string; readonly thumbKey: string }>>;
 }
 
 /**
- * Until photo redaction is wired, no photo is public: the default answers null for every key.
- * (Swap in the redaction module's `publicPhotoKey` in main.ts.)
+ * Until photo redaction is wired, no photo is public: the default answers no copy for any key.
+ * (`src/main.ts` uses the redaction module's `publicPhotos`.)
  */
-export const NO_PUBLIC_PHOTOS: PublicPhotos = { publicPhotoKey: async () => null };
+export const NO_PUBLIC_PHOTOS: PublicPhotos = { publicPhotos: async () => new Map() };
