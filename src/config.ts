@@ -95,6 +95,13 @@ const EnvSchema = z.object({
 
   // ── Report desk (src/console/reports) ──
   STAFF_API_RATE_PER_MINUTE: intSetting(600, 1, 1_000_000),
+  // Overdue reminders by e-mail. SMTP_URL holds the mail server's password: no message names its value.
+  SMTP_URL: optionalString.refine((v) => v === undefined || isSmtpUrl(v), {
+    message: 'must be an smtp:// or smtps:// URL with a host, e.g. smtps://user:password@mail.example.vn:465 (percent-encode special characters in the password)',
+  }),
+  SMTP_FROM: optionalString.refine((v) => v === undefined || isMailbox(v), {
+    message: 'must be an e-mail address, optionally with a name: Phản ánh Huế <no-reply@hue.gov.vn>',
+  }),
   // ── end of the report desk's settings ──
 });
 
@@ -168,6 +175,11 @@ export interface Config {
   readonly console: ConsoleSettings;
   /** Report desk: requests per minute and staff user (or API key) on the report API and exports. */
   readonly reportDesk: { readonly apiRatePerMinute: number };
+  /**
+   * The mail server of the overdue reminders (SMTP_URL, SMTP_FROM); null when SMTP_URL is unset:
+   * no e-mail, the console is the only channel. `url` carries the server's credentials: never log it.
+   */
+  readonly smtp: { readonly url: string; readonly from: string } | null;
 }
 
 // ── Staff console settings ──
@@ -223,6 +235,35 @@ function consoleSettings(e: z.output<typeof EnvSchema>): ConsoleSettings {
 }
 // ── end of the staff console settings ──
 
+// ── Mail (overdue reminders) ──
+function isSmtpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** `a@b.c` or `Name <a@b.c>`. */
+function isMailbox(v: string): boolean {
+  return /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(v) || /^[^<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>$/.test(v);
+}
+
+function smtpProblems(e: z.output<typeof EnvSchema>): string[] {
+  const problems: string[] = [];
+  if ((e.SMTP_URL === undefined) !== (e.SMTP_FROM === undefined)) {
+    problems.push(e.SMTP_URL === undefined
+      ? 'SMTP_URL is empty while SMTP_FROM is set; set SMTP_URL to the mail server (smtps://user:password@host:465), or neither to send no e-mail'
+      : 'SMTP_FROM is empty while SMTP_URL is set; set it to the sender address of the reminders, e.g. Phản ánh Huế <no-reply@hue.gov.vn>');
+  }
+  if (e.SMTP_URL !== undefined && e.PUBLIC_URL === undefined) {
+    problems.push('PUBLIC_URL is empty while SMTP_URL is set; the reminder e-mails link to the console, so set PUBLIC_URL to the app\'s https origin');
+  }
+  return problems;
+}
+// ── end of mail ──
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -266,6 +307,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     problems.push(`MEDIA_FETCH_ALLOW: ${err instanceof Error ? err.message : String(err)}; list host or host:port entries separated by commas`);
   }
   problems.push(...consoleProblems(e));
+  problems.push(...smtpProblems(e));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const messenger: MessengerSettings | null = messengerReal
@@ -318,6 +360,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     windows: { messengerWindowHours: e.MESSENGER_WINDOW_HOURS, zaloWindowDays: e.ZALO_WINDOW_DAYS, zbsStatusTemplateId: e.ZALO_ZBS_TEMPLATE_STATUS_ID },
     console: consoleSettings(e),
     reportDesk: { apiRatePerMinute: e.STAFF_API_RATE_PER_MINUTE },
+    smtp: e.SMTP_URL !== undefined && e.SMTP_FROM !== undefined ? { url: e.SMTP_URL, from: e.SMTP_FROM } : null,
   };
 }
 

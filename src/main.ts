@@ -53,6 +53,7 @@ import { zaloTranscriptInbound } from './channels/zalo/zalo-transcript';
 import { ZaloTemplateSupport } from './channels/zalo/zalo-turn';
 import { zaloLocationEvent, zaloWebhookAdapter } from './channels/zalo/zalo-webhook';
 import { createGeocoder } from './clients/geocoder/node-geocoder-adapter';
+import { SmtpMailer } from './clients/mail/smtp-mailer';
 import { createMessengerClient } from './clients/graph/messenger-client';
 import { ZaloOaClient } from './clients/zalo-oa';
 import { ConfigError, loadConfig, type Config } from './config';
@@ -351,10 +352,19 @@ export function createApplication(o: ApplicationOptions): Application {
   const staffReportQueries = new StaffReportQueries({ reports: staffReports, city, routing: content.routing, cannedReplies: () => live().city.cannedReplies, clock, mediaUrl: toMediaUrl, publicPhotos: (keys) => photoRedactionUseCase.publicPhotos(keys) });
   const staffReportActions = new StaffReportActions({ reports: staffReports, queries: staffReportQueries, changeStatus, recordPhoto, routing: routeReport, audit, clock, city, categories });
   const staffNotices = new PgStaffNoticesRepo(db);
-  const remindOverdue = new RemindOverdue({ reports: staffReports, notices: staffNotices, clock, timezone: city.timezone });
+  // E-mail only where SMTP is configured; without SMTP_URL there is no mailer and nothing else changes.
+  const mailer = config.smtp ? new SmtpMailer({ url: config.smtp.url, from: config.smtp.from }) : null;
+  const remindOverdue = new RemindOverdue({
+    reports: staffReports,
+    notices: staffNotices,
+    clock,
+    timezone: city.timezone,
+    logger,
+    mail: mailer ? { mailer, agencies: city.agencies, publicUrl, ioc: city.ioc.vi, t: i18n.forLocale('vi') } : null,
+  });
   jobs.register(overdueReminders, async () => {
     const out = await remindOverdue.run();
-    if (out.notices > 0) logger.info(out, 'overdue reminders written to the console');
+    if (out.notices > 0) logger.info(out, 'overdue reminders written to the console (and mailed where an agency has an email)');
   });
   // ── end of the report desk's use cases ──
   const purge = new PurgeRetained({ retention: new PgRetentionRepo(db), clock, retentionDays: config.inboxRetentionDays });
@@ -678,6 +688,7 @@ export function createApplication(o: ApplicationOptions): Application {
       await jobs.stop();
       await ownDetector?.close();
       await staff.close();
+      mailer?.close();
       await lockPool.end();
     },
   };
@@ -746,6 +757,8 @@ export async function main(): Promise<void> {
   if (applied.length) logger.info({ applied }, 'migrations applied');
   if (!config.messenger && !config.simulator) logger.warn('Messenger has no credentials: its webhook is disabled (404)');
   if (!config.zalo && !config.simulator) logger.warn('Zalo has no credentials: its webhook is disabled (404)');
+  // Never the URL itself: it carries the mail server's password.
+  if (config.smtp) logger.info({ smtpFrom: config.smtp.from }, 'SMTP configured: overdue reminders are also mailed to agencies with an email in the city profile');
 
   if (config.simulatorForced && (config.messenger || config.zalo)) {
     const line = '!'.repeat(78);

@@ -21,8 +21,12 @@ export const CityProfileSchema = z.object({
   portal: z.object({ national: z.string().url(), city: z.string().url() }),
   app: z.object({ name: z.string(), url: z.string().url() }),
   facts: z.record(z.string(), Text),
-  /** Agencies reports are routed to (`id` is what the API and the routing table use). */
-  agencies: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: Text })).min(1),
+  /**
+   * Agencies reports are routed to (`id` is what the API and the routing table use). `email`
+   * (optional): where the daily overdue reminder is also mailed when SMTP is configured; an agency
+   * without one sees its reminders in the console only.
+   */
+  agencies: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/), name: Text, email: z.email().optional() })).min(1),
   /** Hours the city gives itself to answer a report, per category slug, else `defaultHours`. */
   sla: z.object({ defaultHours: z.number().positive(), categories: z.record(z.string(), z.number().positive()).default({}) }),
   /** Broadcasts: whether another officer must approve (four eyes) and the cards' colour (residents' consent default: `publicSite.publishByDefault`). */
@@ -39,6 +43,7 @@ export const CityProfileSchema = z.object({
 }).passthrough();
 
 export type CityProfile = z.infer<typeof CityProfileSchema>;
+export type Agency = CityProfile['agencies'][number];
 
 /** The SLA of a category in hours. */
 export function slaHours(city: Pick<CityProfile, 'sla'>, category: string): number {

@@ -1,4 +1,7 @@
-/** Ports of resident notifications: the channels that push messages, and the parked notices. */
+/**
+ * Ports of notifications: the channels that push messages to residents, the parked notices, and
+ * e-mail to the city's staff.
+ */
 import type { OutboundMessage } from '../messages';
 import type { Channel, Locale } from '../shared/ids';
 import type { NotificationRoute } from './window-rules';
@@ -27,4 +30,20 @@ export interface DeferredNoticesRepo {
   park(residentId: string, reportId: string, eventId: string, status: string, part?: ParkedPart): Promise<void>;
   pending(residentId: string): Promise<Array<{ id: string; reportId: string; eventId: string; part: ParkedPart }>>;
   markDelivered(id: string): Promise<void>;
+}
+
+/** A plain-text e-mail to one staff address (no resident data: codes and links only). */
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+/**
+ * Sends e-mail to staff. Exists only where SMTP is configured (SMTP_URL); without it there is no
+ * mailer and the console is the only channel.
+ */
+export interface Mailer {
+  /** Hands the message to the mail server; throws PlatformApiError (`platform: 'smtp'`) when it is refused or the server cannot be reached. */
+  send(message: MailMessage): Promise<void>;
 }

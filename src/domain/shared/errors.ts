@@ -11,19 +11,23 @@ export type PlatformErrorAction =
   /** permanent (bad payload, permissions, blocked user): do not retry */
   | 'give-up';
 
+/** The outside services our clients talk to. */
+export type Platform = 'messenger' | 'zalo' | 'geocoder' | 'smtp';
+
 /**
  * Thrown by every platform client. Never carries tokens or message bodies in its message.
  */
 export class PlatformApiError extends Error {
-  readonly platform: 'messenger' | 'zalo' | 'geocoder';
+  readonly platform: Platform;
   readonly method: string;
   readonly code: string;
   readonly action: PlatformErrorAction;
+  /** The HTTP status, or the mail server's reply code (`smtp`). */
   readonly status: number | undefined;
   readonly retryAt: Date | undefined;
 
   constructor(p: {
-    platform: 'messenger' | 'zalo' | 'geocoder';
+    platform: Platform;
     method: string;
     code: string | number;
     action: PlatformErrorAction;
