@@ -4,25 +4,11 @@
  */
 import type { Channel, Locale } from '../src/domain/shared/ids';
 import type { Resident } from '../src/domain/reports/ports';
-import type { OutboundMessage } from '../src/domain/messages';
+import type { Inbound, OutboundMessage } from '../src/domain/messages';
 import type { ConversationState } from './state';
 
-export type Inbound =
-  | { kind: 'text'; text: string; payload: string | null }
-  | { kind: 'images'; urls: string[]; caption: string | null }
-  | { kind: 'location'; lat: number; lng: number; title: string | null; source: 'platform' | 'webview' }
-  | { kind: 'follow' }
-  | { kind: 'unfollow' }
-  | { kind: 'sticker' }
-  | { kind: 'file'; name: string | null }
-  | { kind: 'link'; url: string | null }
-  | { kind: 'contact'; phone: string | null; name: string | null }
-  | { kind: 'receipt' }
-  /** The people handling a hand-over gave the conversation back (Messenger: the Page Inbox passed the thread back). */
-  | { kind: 'handback' }
-  | { kind: 'other' };
+export type { Choice, Inbound } from '../src/domain/messages';
 
-export type { Choice } from '../src/domain/messages';
 /** One message of a reply; see {@link OutboundMessage}. */
 export type Outbound = OutboundMessage;
 

@@ -8,7 +8,7 @@
  * console, and the return to the bot, take it back for our app first (only the thread's owner may
  * send), so the Page Inbox shows the conversation as handled elsewhere.
  */
-import type { Inbound } from '../../dialogs/types';
+import type { Inbound } from '../domain/messages';
 import { conversationKey, type ConversationLog, type ConversationSessions } from '../domain/conversations/ports';
 import type { Handover, HandoverQueueRepo, TranscriptEntry } from '../domain/handovers/handover';
 import type { OutboundMessage } from '../domain/messages';

@@ -20,3 +20,19 @@ export interface OutboundMessage {
   /** Public image URLs sent before the text (result photos). */
   readonly images?: readonly string[];
 }
+
+/** What a resident sent, as the dialogs and the hand-over transcript read it (channel-independent). */
+export type Inbound =
+  | { kind: 'text'; text: string; payload: string | null }
+  | { kind: 'images'; urls: string[]; caption: string | null }
+  | { kind: 'location'; lat: number; lng: number; title: string | null; source: 'platform' | 'webview' }
+  | { kind: 'follow' }
+  | { kind: 'unfollow' }
+  | { kind: 'sticker' }
+  | { kind: 'file'; name: string | null }
+  | { kind: 'link'; url: string | null }
+  | { kind: 'contact'; phone: string | null; name: string | null }
+  | { kind: 'receipt' }
+  /** The people handling a hand-over gave the conversation back (Messenger: the Page Inbox passed the thread back). */
+  | { kind: 'handback' }
+  | { kind: 'other' };
