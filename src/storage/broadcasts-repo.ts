@@ -310,9 +310,16 @@ export class PgBroadcastsRepo implements BroadcastsRepo {
 
   private async finish(deliveryId: string, set: string, values: unknown[]): Promise<void> {
     await this.db.tx(async (q) => {
-      const r = await q.query<{ broadcast_id: string }>(`UPDATE broadcast_deliveries SET ${set}, updated_at = now() WHERE id = $1 RETURNING broadcast_id`, [deliveryId, ...values]);
-      const bid = r.rows[0]?.broadcast_id;
+      // The broadcast's row first: the last two deliveries of a broadcast finishing at once take turns,
+      // so the second sees the first settled and marks the broadcast done (each alone would see the
+      // other still sending, and the broadcast would stay 'sending').
+      const b = await q.query<{ broadcast_id: string }>(
+        'SELECT b.id AS broadcast_id FROM broadcasts b JOIN broadcast_deliveries d ON d.broadcast_id = b.id WHERE d.id = $1 FOR UPDATE OF b',
+        [deliveryId],
+      );
+      const bid = b.rows[0]?.broadcast_id;
       if (!bid) return;
+      await q.query(`UPDATE broadcast_deliveries SET ${set}, updated_at = now() WHERE id = $1`, [deliveryId, ...values]);
       await q.query(
         `UPDATE broadcasts SET status = 'done', updated_at = now() WHERE id = $1 AND status IN ('approved', 'sending')
            AND NOT EXISTS (SELECT 1 FROM broadcast_deliveries WHERE broadcast_id = $1 AND state IN ('pending', 'sending', 'uncertain'))`,
