@@ -668,6 +668,8 @@ export function createApplication(o: ApplicationOptions): Application {
     clients: { messenger: messengerClient, zalo: zaloClient },
     async start() {
       await staff.start();
+      // The dashboard's weekly counts are kept in the city's time zone.
+      await analyticsRepo.useTimeZone(city.timezone);
       await liveContent.reload();
       // Edits made in another process reach this one within CONTENT_POLL_MS.
       contentPoll = setInterval(() => void liveContent.refreshIfChanged().catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not check for content edits')), CONTENT_POLL_MS);

@@ -17,7 +17,8 @@
  * Figures are read on Wed 18/03 (week 3), after every due time.
  */
 import { adminActor } from '../console/console-support';
-import type { Figures } from '../../../src/domain/analytics/figures';
+import { weeksRange, type Figures, type FigureQuery } from '../../../src/domain/analytics/figures';
+import { PgAnalyticsRepo } from '../../../src/storage/analytics-repo';
 import { weeklyReport } from '../../../src/jobs/queues';
 import { apiKey, fileAs, move, publicHarness, type PublicHarness } from '../../support/public-support';
 
@@ -156,6 +157,50 @@ it('the figures are derived from the history: the facts table equals a recomputa
      UNION ALL (SELECT * FROM report_facts_source EXCEPT SELECT * FROM report_facts)`,
   );
   expect(diff.rows).toEqual([]);
+});
+
+describe('the weekly counts kept beside report_facts (report_weeks)', () => {
+  const TZ = 'Asia/Ho_Chi_Minh';
+  const at = (local: string) => new Date(`${local}+07:00`);
+  const query = (first: string, weeks: number, now: string, scope: FigureQuery['scope'] = null): FigureQuery => {
+    const r = weeksRange(first, weeks, TZ);
+    return { start: r.start, end: r.end, now: at(now), timeZone: TZ, scope };
+  };
+
+  it('equal a rebuild from report_facts (the trigger keeps them as the history moves)', async () => {
+    const kept = await h.t.db.query('SELECT week, ward, category, agency, channel, received, resolved, late FROM report_weeks WHERE received <> 0 OR resolved <> 0 OR late <> 0 ORDER BY 1, 2, 3, 4, 5');
+    expect(kept.rows.length).toBeGreaterThan(0);
+    await h.t.db.query('SELECT report_weeks_rebuild()');
+    const rebuilt = await h.t.db.query('SELECT week, ward, category, agency, channel, received, resolved, late FROM report_weeks ORDER BY 1, 2, 3, 4, 5');
+    expect(rebuilt.rows).toEqual(kept.rows);
+  });
+
+  it('give the same counts as report_facts for whole weeks, also in the week that is under way and for an agency user', async () => {
+    const live = new PgAnalyticsRepo(h.t.db);
+    const weeks = new PgAnalyticsRepo(h.t.db);
+    await weeks.useTimeZone(TZ);
+    const scope = { agencies: ['hepco'], wards: ['19753'] };
+    const cases = [
+      query('2026-03-02', 2, '2026-03-18T09:00:00'),
+      query('2026-03-02', 2, '2026-03-10T12:00:00'),
+      query('2026-03-09', 1, '2026-03-09T05:00:00'),
+      query('2026-03-02', 3, '2026-03-04T08:00:00'),
+      query('2026-03-02', 2, '2026-03-18T09:00:00', scope),
+      query('2026-03-02', 2, '2026-03-10T12:00:00', scope),
+    ];
+    for (const q of cases) {
+      expect(await weeks.weekly(q)).toEqual(await live.weekly(q));
+      for (const by of ['ward', 'category', 'agency', 'channel'] as const) expect(await weeks.breakdown(q, by)).toEqual(await live.breakdown(q, by));
+    }
+    // The kept counts are what answers (not report_facts again): a tampered row shows, until rebuilt.
+    await h.t.db.query("UPDATE report_weeks SET received = received + 100 WHERE week = '2026-03-02' AND received > 0 AND ctid = (SELECT ctid FROM report_weeks WHERE week = '2026-03-02' AND received > 0 LIMIT 1)");
+    expect((await weeks.weekly(cases[0]!)).find((r) => r.key === '2026-03-02')!.received).toBe(104);
+    await h.t.db.query('SELECT report_weeks_rebuild()');
+    expect(await weeks.weekly(cases[0]!)).toEqual(await live.weekly(cases[0]!));
+    // A period that is not whole weeks is counted from report_facts, and still the same.
+    const odd: FigureQuery = { start: at('2026-03-03T00:00:00'), end: at('2026-03-12T00:00:00'), now: at('2026-03-18T09:00:00'), timeZone: TZ, scope: null };
+    expect(await weeks.weekly(odd)).toEqual(await live.weekly(odd));
+  });
 });
 
 it('refuses a period that does not start on a Monday', async () => {
