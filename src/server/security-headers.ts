@@ -5,6 +5,7 @@
  */
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
+import { tileOrigin } from '../domain/geo/tile-origin';
 
 type Directives = Record<string, string[]>;
 
@@ -26,13 +27,8 @@ export function pagePolicy(directives: Directives): RequestHandler {
 
 /** The map web view: Leaflet and our script from here, tiles from the tile server, inline styles (Leaflet sets them). */
 export function webviewPolicy(mapTileUrl: string): RequestHandler {
-  let tiles = "'self'";
-  try {
-    const u = new URL(mapTileUrl.replace(/\{[a-z]\}/g, 'a'));
-    tiles = u.origin.replace(/^(https?:\/\/)a\./, '$1*.');
-  } catch {
-    // a relative or template-only URL: tiles come from here
-  }
+  // A relative tile URL: tiles come from here.
+  const tiles = tileOrigin(mapTileUrl) ?? "'self'";
   return pagePolicy({
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],

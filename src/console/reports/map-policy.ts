@@ -4,16 +4,7 @@
  * helmet already set for the response, leaving every other directive as it is.
  */
 import type { Response } from 'express';
-
-/** `https://{s}.tile.example.org/{z}/{x}/{y}.png` → `https://*.tile.example.org`; null for a relative URL. */
-export function tileOrigin(mapTileUrl: string): string | null {
-  try {
-    const u = new URL(mapTileUrl.replace(/\{[a-z]\}/g, 'a'));
-    return u.origin.replace(/^(https?:\/\/)a\./, '$1*.');
-  } catch {
-    return null;
-  }
-}
+import { tileOrigin } from '../../domain/geo/tile-origin';
 
 export function mapPagePolicy(res: Response, mapTileUrl: string): void {
   const origin = tileOrigin(mapTileUrl);

@@ -29,6 +29,7 @@ import type { Logger } from '../../logger';
 import type { CaseCard } from '../../media/case-card';
 import { pagePolicy } from '../security-headers';
 import { sendText, staticFiles } from './compress';
+import { tileOrigin } from '../../domain/geo/tile-origin';
 
 export interface PublicSiteDeps {
   readonly reports: Pick<PublicReports, 'page' | 'one' | 'points'>;
@@ -55,13 +56,8 @@ const CLUSTER_DIR = path.dirname(require.resolve('leaflet.markercluster/dist/lea
 
 /** CSP of the public page: own scripts and styles only, images from here and the tile server. */
 function sitePolicy(mapTileUrl: string) {
-  let tiles = "'self'";
-  try {
-    const u = new URL(mapTileUrl.replace(/\{[a-z]\}/g, 'a'));
-    tiles = u.origin.replace(/^(https?:\/\/)a\./, '$1*.');
-  } catch {
-    // a relative tile URL: tiles come from here
-  }
+  // A relative tile URL: tiles come from here.
+  const tiles = tileOrigin(mapTileUrl) ?? "'self'";
   return pagePolicy({
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
